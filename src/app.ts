@@ -1,0 +1,106 @@
+/**
+ * The composition root: the only module that imports features. It opens the store, runs
+ * migrations, builds the queue and the HTTP server, and registers every feature.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { registerAdminRoutes } from './platform/admin/routes.ts';
+import { apiKeyMigrations } from './platform/auth/api-keys.ts';
+import type { Config } from './platform/config/load.ts';
+import { createHttpServer } from './platform/http/server.ts';
+import { createQueue, type Clock, type Queue } from './platform/jobs/index.ts';
+import { createLogger, type Logger } from './platform/log/logger.ts';
+import { createMetrics, type Metrics } from './platform/metrics/registry.ts';
+import { openStore, type Migration, type Store } from './platform/store/index.ts';
+
+export const version: string = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Every migration of the hub: platform modules and features (the store adds its own). */
+export const migrations: Migration[] = [...apiKeyMigrations];
+
+export interface Hub {
+  config: Config;
+  log: Logger;
+  store: Store;
+  queue: Queue;
+  metrics: Metrics;
+  app: FastifyInstance;
+  /** Listen on the configured host/port and start the workers; resolves to the URL. */
+  start(): Promise<string>;
+  /** Graceful stop: stop accepting, let in-flight jobs finish within the deadline, close the store. */
+  stop(): Promise<void>;
+}
+
+export interface HubOptions {
+  config: Config;
+  log?: Logger;
+  clock?: Clock;
+  /** Start the job workers with `start()` (default true). */
+  workers?: boolean;
+}
+
+export async function createHub(opts: HubOptions): Promise<Hub> {
+  const { config } = opts;
+  const log = opts.log ?? createLogger({ level: config.logLevel, file: config.logFile });
+  const metrics = createMetrics({ defaultMetrics: true });
+  const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
+  await store.migrate(migrations);
+  const queue = createQueue({
+    store,
+    log,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    leaseMs: config.jobs.leaseMs,
+    pollIntervalMs: config.jobs.pollMs,
+    defaultMaxAgeMs: config.jobs.maxAgeMs,
+    onOutcome: (kind, outcome, durationMs) => {
+      metrics.jobOutcomes.inc({ kind, outcome });
+      metrics.jobDuration.observe({ kind, outcome }, durationMs / 1000);
+    },
+  });
+  metrics.setQueueSource(queue);
+
+  const app = await createHttpServer({
+    log,
+    metrics,
+    bodyLimitBytes: config.bodyLimitBytes,
+    version,
+    readiness: [
+      { name: 'database', check: async () => (await store.ping(), { ok: true }) },
+      {
+        name: 'migrations',
+        check: async () => {
+          const pending = await store.pendingMigrations(migrations);
+          return pending.length === 0 ? { ok: true } : { ok: false, detail: `pending: ${pending.join(', ')}` };
+        },
+      },
+      { name: 'salesforce', check: async () => (config.salesforce ? { ok: true } : { ok: false, detail: 'SALESFORCE_* settings are not configured' }) },
+      { name: 'genesys', check: async () => (config.genesys ? { ok: true } : { ok: false, detail: 'GENESYS_* settings are not configured' }) },
+    ],
+  });
+  await registerAdminRoutes(app, { store, queue });
+
+  let stopped = false;
+  return {
+    config,
+    log,
+    store,
+    queue,
+    metrics,
+    app,
+    async start() {
+      await app.listen({ host: config.host, port: config.port });
+      if (opts.workers !== false) queue.start();
+      const addr = app.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.port;
+      return `http://${config.host}:${port}`;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await queue.stop({ deadlineMs: config.jobs.shutdownDeadlineMs });
+      await app.close();
+      await store.close();
+    },
+  };
+}

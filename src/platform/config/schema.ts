@@ -1,0 +1,53 @@
+/**
+ * The configuration schema: one entry per setting, as data. The loader, `config check`,
+ * the README's reference table (kept in sync by a test) and the deploy manifests' check all
+ * read this list, so a setting exists in exactly one place.
+ */
+
+export type SettingType = 'string' | 'int' | 'bool' | 'url' | 'enum' | 'duration-seconds';
+
+export interface Setting {
+  /** Environment variable name (also the key in `.env` and in the JSON config file). */
+  env: string;
+  type: SettingType;
+  description: string;
+  default?: string;
+  /** Masked in `config check` and never logged. */
+  secret?: boolean;
+  values?: readonly string[];
+  min?: number;
+  max?: number;
+  /** URL schemes accepted for `url` settings. */
+  schemes?: readonly string[];
+}
+
+export const settings = [
+  { env: 'PATCHBAY_CONFIG_FILE', type: 'string', description: 'Optional JSON file of settings (an object of these names); read from the environment or .env only.' },
+  { env: 'PATCHBAY_HOST', type: 'string', default: '127.0.0.1', description: 'Address the hub listens on.' },
+  { env: 'PATCHBAY_PORT', type: 'int', default: '8080', min: 0, max: 65535, description: 'Port the hub listens on (0 = any free port).' },
+  { env: 'PATCHBAY_PUBLIC_URL', type: 'url', schemes: ['http', 'https'], description: 'URL under which users and Genesys reach the hub (defaults to http://HOST:PORT).' },
+  { env: 'DATABASE_URL', type: 'url', schemes: ['postgres', 'postgresql'], secret: true, description: 'PostgreSQL connection URL. When unset, the hub uses the embedded SQLite file.' },
+  { env: 'PATCHBAY_SQLITE_PATH', type: 'string', default: '.data/patchbay.sqlite', description: 'SQLite database file (used when DATABASE_URL is unset).' },
+  { env: 'LOG_LEVEL', type: 'enum', default: 'info', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'Minimum level of the JSON logs on stdout.' },
+  { env: 'PATCHBAY_LOG_FILE', type: 'string', description: 'Also write logs to this file (in addition to stdout).' },
+  { env: 'PATCHBAY_BODY_LIMIT_BYTES', type: 'int', default: '1048576', min: 1024, max: 104857600, description: 'Largest accepted request body; larger bodies get 413.' },
+  { env: 'PATCHBAY_ENCRYPTION_KEY', type: 'string', secret: true, description: 'Base64 of 32 random bytes; encrypts stored credentials (AES-256-GCM).' },
+  { env: 'PATCHBAY_TIMEZONE', type: 'string', default: 'UTC', description: "The organisation's IANA time zone (activity dates, report schedules)." },
+  { env: 'PATCHBAY_JOBS_LEASE_SECONDS', type: 'int', default: '60', min: 5, max: 3600, description: 'How long a worker holds a job before another may take it over.' },
+  { env: 'PATCHBAY_JOBS_MAX_AGE_HOURS', type: 'int', default: '72', min: 1, max: 8760, description: 'Age after which a failing job is parked instead of retried.' },
+  { env: 'PATCHBAY_JOBS_POLL_MS', type: 'int', default: '250', min: 10, max: 60000, description: 'How often idle workers look for due jobs.' },
+  { env: 'PATCHBAY_SHUTDOWN_DEADLINE_SECONDS', type: 'int', default: '25', min: 0, max: 600, description: 'On SIGTERM, how long in-flight jobs may finish before they are released.' },
+  { env: 'SALESFORCE_LOGIN_URL', type: 'url', schemes: ['http', 'https'], description: 'Salesforce login URL (https://login.salesforce.com, a My Domain, or the sandbox emulator).' },
+  { env: 'SALESFORCE_CLIENT_ID', type: 'string', description: 'Connected app consumer key (client credentials flow).' },
+  { env: 'SALESFORCE_CLIENT_SECRET', type: 'string', secret: true, description: 'Connected app consumer secret.' },
+  { env: 'SALESFORCE_API_VERSION', type: 'string', default: '62.0', description: 'Salesforce REST API version.' },
+  { env: 'GENESYS_API_URL', type: 'url', schemes: ['http', 'https'], description: 'Genesys Cloud API base URL (e.g. https://api.mypurecloud.com, or the sandbox emulator).' },
+  { env: 'GENESYS_LOGIN_URL', type: 'url', schemes: ['http', 'https'], description: 'Genesys Cloud login base URL (e.g. https://login.mypurecloud.com); defaults to GENESYS_API_URL.' },
+  { env: 'GENESYS_CLIENT_ID', type: 'string', description: 'Genesys OAuth client ID (client credentials grant).' },
+  { env: 'GENESYS_CLIENT_SECRET', type: 'string', secret: true, description: 'Genesys OAuth client secret.' },
+] as const satisfies readonly Setting[];
+
+export type SettingName = (typeof settings)[number]['env'];
+
+/** The settings with their common shape, for code that iterates over all of them. */
+export const settingList: ReadonlyArray<Setting & { env: SettingName }> = settings;
