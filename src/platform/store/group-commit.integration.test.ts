@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { sql, type Kysely } from 'kysely';
+import { testEachDialect } from '../../../test/support/databases.ts';
+import type { Migration } from './index.ts';
+
+interface Events {
+  events: { id: string; body: string };
+}
+
+const events: Migration = {
+  name: '0100-test-events',
+  async up(db) {
+    await db.schema
+      .createTable('events')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
+testEachDialect(
+  'concurrent durable() calls: failures roll back alone, the others commit',
+  async (_t, { store, dialect }) => {
+    await store.migrate([events]);
+    const db = store.db as unknown as Kysely<Events>;
+    // Which transaction each fn ran in: SQLite's txid is not exposed, so we compare the connection's
+    // total_changes-independent marker: a temp value set by the first fn of a batch is visible to the rest.
+    const txMarkers: string[] = [];
+    const calls = Array.from({ length: 20 }, (_, i) =>
+      store.durable(async (trx) => {
+        const t = trx as unknown as Kysely<Events>;
+        txMarkers.push(await transactionMarker(t, dialect));
+        await t
+          .insertInto('events')
+          .values({ id: `e${i}`, body: 'x' })
+          .execute();
+        if (i % 5 === 3) throw new Error(`fail ${i}`);
+        return i;
+      }),
+    );
+    const settled = await Promise.allSettled(calls);
+    const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [i] : []));
+    assert.deepEqual(failed, [3, 8, 13, 18]);
+    for (const [i, s] of settled.entries()) if (s.status === 'fulfilled') assert.equal(s.value, i);
+    const ids = (await db.selectFrom('events').select('id').execute()).map((r) => r.id).sort();
+    assert.deepEqual(
+      ids,
+      Array.from({ length: 20 }, (_, i) => i)
+        .filter((i) => i % 5 !== 3)
+        .map((i) => `e${i}`)
+        .sort(),
+    );
+    if (dialect === 'sqlite') {
+      // Group commit: the 20 concurrent calls were issued in one turn, so they share a single transaction.
+      assert.equal(new Set(txMarkers).size, 1);
+    } else {
+      // PostgreSQL: one transaction each (the server does its own group commit of WAL flushes).
+      assert.equal(new Set(txMarkers).size, 20);
+    }
+  },
+);
+
+testEachDialect(
+  'durable() resolves only after commit: a second connection sees the row at once',
+  async (_t, { store, openStore }) => {
+    await store.migrate([events]);
+    const other = (await openStore()).db as unknown as Kysely<Events>;
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        store.durable(async (trx) => {
+          await (trx as unknown as Kysely<Events>)
+            .insertInto('events')
+            .values({ id: `d${i}`, body: 'y' })
+            .execute();
+          return `d${i}`;
+        }),
+      ),
+    );
+    for (const id of results)
+      assert.ok(await other.selectFrom('events').select('id').where('id', '=', id).executeTakeFirst());
+  },
+);
+
+/** An identifier of the current transaction. */
+async function transactionMarker(db: Kysely<Events>, dialect: string): Promise<string> {
+  if (dialect === 'postgres') {
+    const r = await sql<{ x: string }>`select txid_current()::text as x`.execute(db);
+    return r.rows[0]!.x;
+  }
+  // SQLite: a temp table row inserted by the first fn of a transaction is rolled back with it, but
+  // survives across savepoints of the same transaction; each fn reads it or creates a new marker.
+  await sql`create temp table if not exists tx_marker (v text)`.execute(db);
+  const r = await sql<{ v: string }>`select v from tx_marker`.execute(db);
+  const existing = r.rows[0]?.v;
+  if (existing !== undefined) return existing;
+  const v = Math.random().toString(36).slice(2);
+  await sql`insert into tx_marker (v) values (${v})`.execute(db);
+  return v;
+}
