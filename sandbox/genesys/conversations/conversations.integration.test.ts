@@ -7,7 +7,7 @@ import { HARNESS_TOKEN, startHarness, type Harness } from './test-harness.ts';
 const [alice] = fixturePeople;
 const T0 = Date.parse('2026-03-14T10:00:00Z');
 
-describe('conversations over HTTP (harness context)', () => {
+void describe('conversations over HTTP (harness context)', () => {
   let h: Harness;
   let clock = T0;
   before(async () => {
@@ -21,7 +21,7 @@ describe('conversations over HTTP (harness context)', () => {
     return r.body as { id: string; participants: { id: string; purpose: string }[] };
   }
 
-  it('runs a call through answer, hold, disconnect and wrap-up, and the official SDK reads it', async () => {
+  void it('runs a call through answer, hold, disconnect and wrap-up, and the official SDK reads it', async () => {
     const c = await call(alice.phone);
     const agent = h.users[0]!;
     assert.equal(
@@ -98,7 +98,7 @@ describe('conversations over HTTP (harness context)', () => {
     assert.equal(acw.wrapupDurationMs, 30_000);
   });
 
-  it('sets participant attributes with PATCH and shows them on the conversation', async () => {
+  void it('sets participant attributes with PATCH and shows them on the conversation', async () => {
     const c = await call(alice.phone);
     const customer = c.participants.find((p) => p.purpose === 'customer')!;
     const r = await h.api('PATCH', `/api/v2/conversations/${c.id}/participants/${customer.id}/attributes`, {
@@ -119,7 +119,7 @@ describe('conversations over HTTP (harness context)', () => {
     assert.deepEqual(viaCalls.body.attributes, { case_id: '500xx01', note: 'x' });
   });
 
-  it('serves recordings through signed URLs that expire, and deletes them when deleteDate is due', async () => {
+  void it('serves recordings through signed URLs that expire, and deletes them when deleteDate is due', async () => {
     const c = await call(alice.phone);
     await h.api('POST', `/__sandbox/conversations/${c.id}/answer`, {
       userId: h.users[1]!.id,
@@ -164,7 +164,7 @@ describe('conversations over HTTP (harness context)', () => {
     assert.deepEqual((await h.api('GET', `/api/v2/conversations/${c.id}/recordings`)).body, []);
   });
 
-  it('handles e-mails, abandons and transfers', async () => {
+  void it('handles e-mails, abandons and transfers', async () => {
     const email = await h.api('POST', '/__sandbox/conversations', {
       mediaType: 'email',
       from: alice.email,

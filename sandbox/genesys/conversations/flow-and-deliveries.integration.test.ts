@@ -55,7 +55,7 @@ async function endpoint(): Promise<{
   };
 }
 
-describe('inbound flow data action', () => {
+void describe('inbound flow data action', () => {
   let h: Harness;
   let ep: Awaited<ReturnType<typeof endpoint>>;
   before(async () => {
@@ -73,7 +73,7 @@ describe('inbound flow data action', () => {
     return r.body;
   };
 
-  it('posts { phoneNumber } with the configured auth and sets attributes from the output (success path)', async () => {
+  void it('posts { phoneNumber } with the configured auth and sets attributes from the output (success path)', async () => {
     ep.on.set('/lookup', () => ({
       status: 200,
       body: {
@@ -126,7 +126,7 @@ describe('inbound flow data action', () => {
     );
   });
 
-  it('takes the failure path on a 5xx and the timeout path when the endpoint is slower than timeoutSeconds', async () => {
+  void it('takes the failure path on a 5xx and the timeout path when the endpoint is slower than timeoutSeconds', async () => {
     ep.on.set('/broken', () => ({ status: 503 }));
     await h.api('PUT', '/__sandbox/conversations/config/flow', {
       url: `${ep.url}/broken`,
@@ -151,7 +151,7 @@ describe('inbound flow data action', () => {
     );
   });
 
-  it('rejects bad flow configuration', async () => {
+  void it('rejects bad flow configuration', async () => {
     for (const bad of [
       { timeoutSeconds: 0 },
       { timeoutSeconds: 61 },
@@ -167,7 +167,7 @@ describe('inbound flow data action', () => {
   });
 });
 
-describe('conversation-end deliveries', () => {
+void describe('conversation-end deliveries', () => {
   let h: Harness;
   let ep: Awaited<ReturnType<typeof endpoint>>;
   const whKey = Buffer.from('0123456789abcdef0123456789abcdef');
@@ -218,7 +218,7 @@ describe('conversation-end deliveries', () => {
     return c.id as string;
   }
 
-  it('signs each kind so an independent verifier accepts it', async () => {
+  void it('signs each kind so an independent verifier accepts it', async () => {
     const id = await handledCall();
     const seed = ep.received.find((r) => r.path === '/webhook/call-ended')!;
     const ts = String(seed.headers['x-genesys-webhook-timestamp']);
@@ -271,7 +271,7 @@ describe('conversation-end deliveries', () => {
     );
   });
 
-  it('retries 5xx up to 3 attempts and stops at the first success or a 4xx', async () => {
+  void it('retries 5xx up to 3 attempts and stops at the first success or a 4xx', async () => {
     ep.received.length = 0;
     ep.on.set('/webhook/call-ended', () => ({ status: 500 }));
     ep.on.set('/std', (n) => ({ status: n < 2 ? 503 : 204 }));
@@ -303,7 +303,7 @@ describe('conversation-end deliveries', () => {
     );
   });
 
-  it('rejects bad target configuration', async () => {
+  void it('rejects bad target configuration', async () => {
     for (const targets of [
       [{ kind: 'nope', url: 'http://x' }],
       [{ kind: 'genesys-webhook', url: 'http://x' }],
