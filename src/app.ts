@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { registerAdminRoutes } from './platform/admin/routes.ts';
 import { apiKeyMigrations } from './platform/auth/api-keys.ts';
+import { inboxMigrations } from './platform/inbox/inbox.ts';
 import type { Config } from './platform/config/load.ts';
 import { createHttpServer } from './platform/http/server.ts';
 import { createQueue, type Clock, type Queue } from './platform/jobs/index.ts';
@@ -17,7 +18,7 @@ import { openStore, type Migration, type Store } from './platform/store/index.ts
 export const version: string = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 /** Every migration of the hub: platform modules and features (the store adds its own). */
-export const migrations: Migration[] = [...apiKeyMigrations];
+export const migrations: Migration[] = [...apiKeyMigrations, ...inboxMigrations];
 
 export interface Hub {
   config: Config;

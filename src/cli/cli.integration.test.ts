@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fixtureSecrets } from '../../test/fixtures/pii.ts';
+import { commands } from './registry.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'bin', 'patchbay.js');
+
+function patchbay(args: string[], env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'pb-cli-'));
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', PATCHBAY_SQLITE_PATH: join(dir, 'cli.sqlite'), ...env },
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('patchbay CLI', () => {
+  test('--help lists every command, and each command has its own --help', () => {
+    const top = patchbay(['--help']);
+    assert.equal(top.code, 0);
+    for (const c of commands) {
+      assert.ok(top.stdout.includes(c.path.join(' ')), `top-level help lacks ${c.path.join(' ')}`);
+      const own = patchbay([...c.path, '--help']);
+      assert.equal(own.code, 0, c.path.join(' '));
+      assert.match(own.stdout, new RegExp(`Usage: patchbay ${c.path.join(' ')}`));
+    }
+  });
+
+  test('bad configuration → exit code 2 listing every bad setting', () => {
+    const r = patchbay(['config', 'check'], { PATCHBAY_PORT: 'x', LOG_LEVEL: 'chatty', PATCHBAY_JOBS_LEASE_SECONDS: '1' });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /PATCHBAY_PORT: must be an integer/);
+    assert.match(r.stderr, /LOG_LEVEL: must be one of/);
+    assert.match(r.stderr, /PATCHBAY_JOBS_LEASE_SECONDS: must be >= 5/);
+  });
+
+  test('config check prints the effective configuration with secrets masked', () => {
+    const r = patchbay(['config', 'check'], { GENESYS_API_URL: 'https://api.mypurecloud.com', GENESYS_CLIENT_ID: 'cid', GENESYS_CLIENT_SECRET: fixtureSecrets[0] });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /GENESYS_CLIENT_SECRET\s+\*\*\*\s+\(env\)/);
+    assert.ok(!r.stdout.includes(fixtureSecrets[0]));
+  });
+
+  test('unknown commands and options → exit 2 with usage', () => {
+    assert.equal(patchbay(['frobnicate']).code, 2);
+    const r = patchbay(['jobs', 'list', '--bogus']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Usage: patchbay jobs list/);
+    assert.equal(patchbay(['jobs', 'replay']).code, 2);
+  });
+
+  test('migrate, apikey create/list/revoke and jobs commands work on a fresh database', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pb-cli-db-'));
+    const env = { PATCHBAY_SQLITE_PATH: join(dir, 'p.sqlite') };
+    const m = patchbay(['migrate'], env);
+    assert.equal(m.code, 0, m.stderr);
+    assert.match(m.stdout, /Applied: .*platform_0100_api_keys/);
+    assert.match(patchbay(['migrate'], env).stdout, /up to date/);
+
+    const created = patchbay(['apikey', 'create', 'ops'], env);
+    assert.equal(created.code, 0, created.stderr);
+    const key = /pbk_([a-z0-9]{12})_\S+/.exec(created.stdout);
+    assert.ok(key);
+    const listed = patchbay(['apikey', 'list'], env);
+    const keys = JSON.parse(listed.stdout) as Array<{ id: string; name: string; revokedAt: string | null }>;
+    assert.deepEqual(keys.map((k) => [k.id, k.name, k.revokedAt]), [[key[1], 'ops', null]]);
+    assert.ok(!listed.stdout.includes(key[0]), 'the secret is never listed');
+    assert.equal(patchbay(['apikey', 'revoke', key[1] as string], env).code, 0);
+    assert.equal(patchbay(['apikey', 'revoke', key[1] as string], env).code, 1);
+
+    assert.deepEqual(JSON.parse(patchbay(['jobs', 'parked'], env).stdout), []);
+    assert.deepEqual(JSON.parse(patchbay(['jobs', 'list', '--state', 'queued'], env).stdout), []);
+    assert.equal(patchbay(['jobs', 'list', '--state', 'exploded'], env).code, 2);
+    const replay = patchbay(['jobs', 'replay', 'no-such-job'], env);
+    assert.equal(replay.code, 1);
+    assert.match(replay.stderr, /No job no-such-job/);
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * The inbox: every inbound event that must not be lost (webhooks, call results, save-log
+ * events) is stored here, in the same transaction as the job that processes it, before the
+ * sender gets its 2xx. The dedupe key makes a repeated delivery a no-op.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, Migration } from '../store/index.ts';
+
+declare module '../store/schema.ts' {
+  interface Database {
+    inbound_events: { id: string; source: string; dedupe_key: string; body: string; received_at: number };
+  }
+}
+
+export const inboxMigrations: Migration[] = [
+  {
+    name: 'platform_0200_inbound_events',
+    async up(db) {
+      await db.schema
+        .createTable('inbound_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('dedupe_key', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('inbound_events_source_key').on('inbound_events').columns(['source', 'dedupe_key']).unique().execute();
+    },
+  },
+];
+
+export interface StoredEvent {
+  id: string;
+  /** False when an event with the same source and dedupe key was already stored. */
+  created: boolean;
+}
+
+/** Stores an inbound event unless its (source, dedupe key) is already there. Call inside `store.durable`. */
+export async function storeInbound(trx: Transaction<Database> | Kysely<Database>, event: { source: string; dedupeKey: string; body: string; receivedAt: number }): Promise<StoredEvent> {
+  const id = randomUUID();
+  const res = await trx
+    .insertInto('inbound_events')
+    .values({ id, source: event.source, dedupe_key: event.dedupeKey, body: event.body, received_at: event.receivedAt })
+    .onConflict((oc) => oc.columns(['source', 'dedupe_key']).doNothing())
+    .executeTakeFirst();
+  if (Number(res.numInsertedOrUpdatedRows ?? 0) > 0) return { id, created: true };
+  const existing = await trx.selectFrom('inbound_events').select('id').where('source', '=', event.source).where('dedupe_key', '=', event.dedupeKey).executeTakeFirstOrThrow();
+  return { id: existing.id, created: false };
+}
