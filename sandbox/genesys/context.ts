@@ -19,7 +19,10 @@ export interface GenesysQueue {
   id: string;
   name: string;
   /** Service level target: percentage answered within `durationMs`. */
-  mediaSettings: Record<string, { serviceLevel: { percentage: number; durationMs: number }; alertingTimeoutSeconds: number }>;
+  mediaSettings: Record<
+    string,
+    { serviceLevel: { percentage: number; durationMs: number }; alertingTimeoutSeconds: number }
+  >;
   memberIds: string[];
 }
 
@@ -55,6 +58,18 @@ export interface GenesysContext {
     wrapupCode(id: string): GenesysWrapupCode | undefined;
     /** Current presence (system presence name, e.g. AVAILABLE, BUSY, OFFLINE) and routing status of a user. */
     presenceOf(userId: string): { presence: string; routingStatus: string } | undefined;
+    /**
+     * Change a user's presence (definition id or system presence name, any case: "AVAILABLE",
+     * "On Queue", "ON_QUEUE") as an agent would; publishes `v2.users.{id}.presence`. Returns false
+     * when the user or the presence does not exist. Optional so hand-built test contexts stay valid;
+     * the server always provides it.
+     */
+    setPresence?(userId: string, presence: string): boolean;
+    /** Set the routing status (the routing engine's side: IDLE, INTERACTING, …); publishes `v2.users.{id}.routingStatus`. */
+    setRoutingStatus?(
+      userId: string,
+      status: 'OFF_QUEUE' | 'IDLE' | 'INTERACTING' | 'NOT_RESPONDING' | 'COMMUNICATING',
+    ): boolean;
   };
   errorBody(status: number, code: string, message: string): GenesysErrorBody;
   /** Register a hook run on `POST /__sandbox/reset`. */

@@ -1,0 +1,23 @@
+/** A small seeded PRNG (mulberry32) so seeds produce the same directory every run. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A version-4-shaped UUID drawn from the PRNG (deterministic ids for seeded entities). */
+export function seededUuid(rand: () => number): string {
+  const hex = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16)).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[Math.floor(rand() * 4)]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export function pick<T>(rand: () => number, items: readonly T[]): T {
+  const v = items[Math.floor(rand() * items.length)];
+  if (v === undefined) throw new Error('pick from an empty list');
+  return v;
+}
