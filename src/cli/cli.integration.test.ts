@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,5 +81,29 @@ describe('patchbay CLI', () => {
     const replay = patchbay(['jobs', 'replay', 'no-such-job'], env);
     assert.equal(replay.code, 1);
     assert.match(replay.stderr, /No job no-such-job/);
+  });
+
+  test('serve starts, prints where it listens, and stops cleanly on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pb-cli-serve-'));
+    const child = spawn(process.execPath, [bin, 'serve'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', PATCHBAY_PORT: '0', PATCHBAY_SQLITE_PATH: join(dir, 's.sqlite'), LOG_LEVEL: 'silent' },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 30_000);
+      child.stdout.on('data', () => {
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1] as string);
+        }
+      });
+    });
+    assert.equal((await fetch(`${url}/healthz`)).status, 200);
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c)));
+    assert.equal(code, 0);
   });
 });
