@@ -20,11 +20,11 @@ export interface QueryOptions {
   version: string;
 }
 
-type Column =
+export type Column =
   | { kind: 'field'; acc: Accessor }
   | { kind: 'child'; name: string; query: CompiledSelect; parentField: string };
 
-interface CompiledSelect {
+export interface CompiledSelect {
   meta: ObjectMeta;
   columns: Column[];
   where: CompiledWhere | undefined;
@@ -42,7 +42,7 @@ export interface QueryResult {
   serialize(rec: Rec): Record<string, unknown>;
 }
 
-interface ParsedQuery {
+export interface ParsedQuery {
   fields?: unknown[];
   sObject?: string;
   relationshipName?: string;
@@ -59,7 +59,7 @@ interface ParsedQuery {
   usingScope?: unknown;
 }
 
-function parse(soql: string): ParsedQuery {
+export function parseSoql(soql: string): ParsedQuery {
   try {
     return parseQuery(soql, { allowApexBindVariables: false }) as ParsedQuery;
   } catch (err) {
@@ -273,7 +273,7 @@ function serializer(
 export function runQuery(soql: string, opts: QueryOptions): QueryResult {
   if (typeof soql !== 'string' || soql.trim() === '')
     throw malformed(String(soql), '', 'unexpected token: <EOF>');
-  const q = parse(soql);
+  const q = parseSoql(soql);
   const meta = q.sObject ? opts.store.schema.object(q.sObject) : undefined;
   if (!meta) throw invalidType(soql, q.sObject ?? '');
   const c = compileSelect(q, opts.store, meta, soql, opts.now);
