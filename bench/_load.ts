@@ -27,7 +27,9 @@ export interface LoadResult {
 
 /** Runs the load in a child process and returns its figures. */
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
-  const child = spawn(process.execPath, [import.meta.filename, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [import.meta.filename, JSON.stringify(opts)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   await new Promise((resolve) => child.on('exit', resolve));

@@ -23,7 +23,14 @@ declare module '../src/platform/jobs/index.ts' {
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
 const dir = mkdtempSync(join(tmpdir(), 'pb-bench-'));
-const config = loadConfig({ env: { PATCHBAY_PORT: '0', PATCHBAY_SQLITE_PATH: join(dir, 'bench.sqlite'), LOG_LEVEL: 'warn', ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}) } });
+const config = loadConfig({
+  env: {
+    PATCHBAY_PORT: '0',
+    PATCHBAY_SQLITE_PATH: join(dir, 'bench.sqlite'),
+    LOG_LEVEL: 'warn',
+    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+  },
+});
 const hub = await createHub({ config, log: createLogger({ level: 'warn' }), workers: false });
 
 let seq = 0;
@@ -40,12 +47,21 @@ hub.app.post('/bench/durable', async (req, reply) => {
 });
 const url = await hub.start();
 
-const event = JSON.stringify({ eventType: 'conversation.ended', conversationId: '00000000-0000-4000-8000-000000000000', pad: 'x'.repeat(900) });
-const load = (path: string) => runLoad({ url: `${url}${path}`, method: 'POST', body: event, connections, durationSeconds });
+const event = JSON.stringify({
+  eventType: 'conversation.ended',
+  conversationId: '00000000-0000-4000-8000-000000000000',
+  pad: 'x'.repeat(900),
+});
+const load = (path: string) =>
+  runLoad({ url: `${url}${path}`, method: 'POST', body: event, connections, durationSeconds });
 await load('/bench/noop'); // warm-up of the server and the JIT, not reported
 const noop = await load('/bench/noop');
 const durable = await load('/bench/durable');
-const { n: stored } = await hub.store.db.selectFrom('inbound_events').select((eb) => eb.fn.countAll<number>().as('n')).where('source', '=', 'bench').executeTakeFirstOrThrow();
+const { n: stored } = await hub.store.db
+  .selectFrom('inbound_events')
+  .select((eb) => eb.fn.countAll<number>().as('n'))
+  .where('source', '=', 'bench')
+  .executeTakeFirstOrThrow();
 await hub.stop();
 
 console.log(

@@ -14,14 +14,23 @@ rmSync(logDir, { recursive: true, force: true });
 mkdirSync(logDir, { recursive: true });
 
 const args = process.argv.slice(2);
-const patterns = args.length > 0 ? args.map((a) => (a.endsWith('.ts') ? a : `${a.replace(/\/$/, '')}/**/*.test.ts`)) : ['src/**/*.test.ts', 'sandbox/**/*.test.ts', 'test/**/*.test.ts'];
+const patterns =
+  args.length > 0
+    ? args.map((a) => (a.endsWith('.ts') ? a : `${a.replace(/\/$/, '')}/**/*.test.ts`))
+    : ['src/**/*.test.ts', 'sandbox/**/*.test.ts', 'test/**/*.test.ts'];
 
-const child = spawn(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=300000', ...patterns], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, PATCHBAY_TEST_LOG_DIR: logDir, NODE_ENV: 'test' },
-});
-const code: number = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0))));
+const child = spawn(
+  process.execPath,
+  ['--test', '--test-concurrency=2', '--test-timeout=300000', ...patterns],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, PATCHBAY_TEST_LOG_DIR: logDir, NODE_ENV: 'test' },
+  },
+);
+const code: number = await new Promise((resolve) =>
+  child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0))),
+);
 
 const leaks = scanLogsForLeaks(logDir);
 if (leaks.length > 0) {

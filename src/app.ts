@@ -15,7 +15,9 @@ import { createLogger, type Logger } from './platform/log/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics/registry.ts';
 import { openStore, type Migration, type Store } from './platform/store/index.ts';
 
-export const version: string = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+export const version: string = (
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }
+).version;
 
 /** Every migration of the hub: platform modules and features (the store adds its own). */
 export const migrations: Migration[] = [...apiKeyMigrations, ...inboxMigrations];
@@ -72,11 +74,23 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
         name: 'migrations',
         check: async () => {
           const pending = await store.pendingMigrations(migrations);
-          return pending.length === 0 ? { ok: true } : { ok: false, detail: `pending: ${pending.join(', ')}` };
+          return pending.length === 0
+            ? { ok: true }
+            : { ok: false, detail: `pending: ${pending.join(', ')}` };
         },
       },
-      { name: 'salesforce', check: async () => (config.salesforce ? { ok: true } : { ok: false, detail: 'SALESFORCE_* settings are not configured' }) },
-      { name: 'genesys', check: async () => (config.genesys ? { ok: true } : { ok: false, detail: 'GENESYS_* settings are not configured' }) },
+      {
+        name: 'salesforce',
+        check: async () =>
+          config.salesforce
+            ? { ok: true }
+            : { ok: false, detail: 'SALESFORCE_* settings are not configured' },
+      },
+      {
+        name: 'genesys',
+        check: async () =>
+          config.genesys ? { ok: true } : { ok: false, detail: 'GENESYS_* settings are not configured' },
+      },
     ],
   });
   await registerAdminRoutes(app, { store, queue });

@@ -39,12 +39,20 @@ export interface Emulator {
 export function createEmulator(opts: EmulatorOptions): Emulator {
   const now = opts.now ?? Date.now;
   const random = opts.random ?? Math.random;
-  const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024, forceCloseConnections: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024,
+    forceCloseConnections: true,
+  });
   const log = new RequestLog();
   const faults: { rules: FaultRule[] } = { rules: [] };
   const started = new WeakMap<FastifyRequest, number>();
 
-  const parseJson = (req: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void) => {
+  const parseJson = (
+    req: FastifyRequest,
+    body: string,
+    done: (err: Error | null, value?: unknown) => void,
+  ) => {
     req.rawBody = body;
     if (body.length === 0) return done(null, undefined);
     try {
@@ -99,12 +107,22 @@ export function createEmulator(opts: EmulatorOptions): Emulator {
       durationMs: performance.now() - (started.get(req) ?? performance.now()),
       headers,
       body: (req.rawBody ?? '').slice(0, 4096),
-      ...((req as { clientId?: string }).clientId ? { clientId: (req as { clientId?: string }).clientId as string } : {}),
+      ...((req as { clientId?: string }).clientId
+        ? { clientId: (req as { clientId?: string }).clientId as string }
+        : {}),
     });
   });
 
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send(opts.errorBody(404, `The requested resource does not exist: ${req.method} ${req.url.split('?')[0]}`, req));
+    void reply
+      .code(404)
+      .send(
+        opts.errorBody(
+          404,
+          `The requested resource does not exist: ${req.method} ${req.url.split('?')[0]}`,
+          req,
+        ),
+      );
   });
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
@@ -130,8 +148,14 @@ export function createEmulator(opts: EmulatorOptions): Emulator {
   };
 }
 
-function registerControls(app: FastifyInstance, log: RequestLog, faults: { rules: FaultRule[] }, onReset?: () => void | Promise<void>) {
-  const bad = (reply: FastifyReply, message: string) => reply.code(400).send({ error: { code: 'bad_request', message } });
+function registerControls(
+  app: FastifyInstance,
+  log: RequestLog,
+  faults: { rules: FaultRule[] },
+  onReset?: () => void | Promise<void>,
+) {
+  const bad = (reply: FastifyReply, message: string) =>
+    reply.code(400).send({ error: { code: 'bad_request', message } });
   app.get('/__sandbox/faults', async () => ({ rules: faults.rules }));
   app.put('/__sandbox/faults', async (req, reply) => {
     const v = validateFaultRules(req.body);
@@ -146,7 +170,8 @@ function registerControls(app: FastifyInstance, log: RequestLog, faults: { rules
   app.get('/__sandbox/requests', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     const sinceSeq = q.sinceSeq === undefined ? undefined : Number(q.sinceSeq);
-    if (sinceSeq !== undefined && !Number.isInteger(sinceSeq)) return bad(reply, 'sinceSeq must be an integer');
+    if (sinceSeq !== undefined && !Number.isInteger(sinceSeq))
+      return bad(reply, 'sinceSeq must be an integer');
     return {
       requests: log.list({
         ...(q.pathPrefix !== undefined ? { pathPrefix: q.pathPrefix } : {}),

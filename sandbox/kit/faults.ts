@@ -24,16 +24,24 @@ export interface FaultDecision {
   refuse?: boolean;
 }
 
-export function validateFaultRules(input: unknown): { ok: true; rules: FaultRule[] } | { ok: false; message: string } {
-  const list = Array.isArray(input) ? input : input && typeof input === 'object' && 'rules' in input ? (input as { rules: unknown }).rules : undefined;
-  if (!Array.isArray(list)) return { ok: false, message: 'expected { "rules": [ ... ] } or an array of fault rules' };
+export function validateFaultRules(
+  input: unknown,
+): { ok: true; rules: FaultRule[] } | { ok: false; message: string } {
+  const list = Array.isArray(input)
+    ? input
+    : input && typeof input === 'object' && 'rules' in input
+      ? (input as { rules: unknown }).rules
+      : undefined;
+  if (!Array.isArray(list))
+    return { ok: false, message: 'expected { "rules": [ ... ] } or an array of fault rules' };
   const rules: FaultRule[] = [];
   for (const [i, raw] of list.entries()) {
     if (!raw || typeof raw !== 'object') return { ok: false, message: `rules[${i}] must be an object` };
     const r = raw as Record<string, unknown>;
     const rule: FaultRule = {};
     if (r.pathPrefix !== undefined) {
-      if (typeof r.pathPrefix !== 'string') return { ok: false, message: `rules[${i}].pathPrefix must be a string` };
+      if (typeof r.pathPrefix !== 'string')
+        return { ok: false, message: `rules[${i}].pathPrefix must be a string` };
       rule.pathPrefix = r.pathPrefix;
     }
     if (r.method !== undefined) {
@@ -43,25 +51,42 @@ export function validateFaultRules(input: unknown): { ok: true; rules: FaultRule
     if (r.latencyMs !== undefined) {
       const l = r.latencyMs as unknown;
       if (typeof l === 'number' && l >= 0) rule.latencyMs = l;
-      else if (l && typeof l === 'object' && typeof (l as { min: unknown }).min === 'number' && typeof (l as { max: unknown }).max === 'number' && (l as { min: number }).min <= (l as { max: number }).max && (l as { min: number }).min >= 0)
+      else if (
+        l &&
+        typeof l === 'object' &&
+        typeof (l as { min: unknown }).min === 'number' &&
+        typeof (l as { max: unknown }).max === 'number' &&
+        (l as { min: number }).min <= (l as { max: number }).max &&
+        (l as { min: number }).min >= 0
+      )
         rule.latencyMs = { min: (l as { min: number }).min, max: (l as { max: number }).max };
-      else return { ok: false, message: `rules[${i}].latencyMs must be a non-negative number or { min, max }` };
+      else
+        return { ok: false, message: `rules[${i}].latencyMs must be a non-negative number or { min, max }` };
     }
     if (r.errorRate !== undefined) {
-      if (typeof r.errorRate !== 'number' || r.errorRate < 0 || r.errorRate > 1) return { ok: false, message: `rules[${i}].errorRate must be a number in [0,1]` };
+      if (typeof r.errorRate !== 'number' || r.errorRate < 0 || r.errorRate > 1)
+        return { ok: false, message: `rules[${i}].errorRate must be a number in [0,1]` };
       rule.errorRate = r.errorRate;
     }
     if (r.errorStatus !== undefined) {
-      if (typeof r.errorStatus !== 'number' || !Number.isInteger(r.errorStatus) || r.errorStatus < 400 || r.errorStatus > 599) return { ok: false, message: `rules[${i}].errorStatus must be an HTTP status 400-599` };
+      if (
+        typeof r.errorStatus !== 'number' ||
+        !Number.isInteger(r.errorStatus) ||
+        r.errorStatus < 400 ||
+        r.errorStatus > 599
+      )
+        return { ok: false, message: `rules[${i}].errorStatus must be an HTTP status 400-599` };
       rule.errorStatus = r.errorStatus;
     }
     if (r.outage !== undefined) {
       const o = r.outage as { from?: unknown; to?: unknown } | null;
-      if (!o || typeof o.from !== 'number' || typeof o.to !== 'number' || o.from > o.to) return { ok: false, message: `rules[${i}].outage must be { from, to } epoch ms with from <= to` };
+      if (!o || typeof o.from !== 'number' || typeof o.to !== 'number' || o.from > o.to)
+        return { ok: false, message: `rules[${i}].outage must be { from, to } epoch ms with from <= to` };
       rule.outage = { from: o.from, to: o.to };
     }
     if (r.refuseConnections !== undefined) {
-      if (typeof r.refuseConnections !== 'boolean') return { ok: false, message: `rules[${i}].refuseConnections must be a boolean` };
+      if (typeof r.refuseConnections !== 'boolean')
+        return { ok: false, message: `rules[${i}].refuseConnections must be a boolean` };
       rule.refuseConnections = r.refuseConnections;
     }
     rules.push(rule);
@@ -70,18 +95,30 @@ export function validateFaultRules(input: unknown): { ok: true; rules: FaultRule
 }
 
 /** Decide what happens to one request. `random` is injected so decisions are reproducible. */
-export function decideFault(rules: readonly FaultRule[], method: string, path: string, now: number, random: () => number): FaultDecision {
+export function decideFault(
+  rules: readonly FaultRule[],
+  method: string,
+  path: string,
+  now: number,
+  random: () => number,
+): FaultDecision {
   const decision: FaultDecision = { delayMs: 0 };
   for (const rule of rules) {
     if (rule.pathPrefix !== undefined && !path.startsWith(rule.pathPrefix)) continue;
     if (rule.method !== undefined && rule.method !== method.toUpperCase()) continue;
     if (rule.latencyMs !== undefined) {
-      decision.delayMs += typeof rule.latencyMs === 'number' ? rule.latencyMs : rule.latencyMs.min + random() * (rule.latencyMs.max - rule.latencyMs.min);
+      decision.delayMs +=
+        typeof rule.latencyMs === 'number'
+          ? rule.latencyMs
+          : rule.latencyMs.min + random() * (rule.latencyMs.max - rule.latencyMs.min);
     }
-    if (rule.refuseConnections && (!rule.outage || (now >= rule.outage.from && now < rule.outage.to))) decision.refuse = true;
+    if (rule.refuseConnections && (!rule.outage || (now >= rule.outage.from && now < rule.outage.to)))
+      decision.refuse = true;
     if (decision.failStatus === undefined) {
-      if (rule.outage && !rule.refuseConnections && now >= rule.outage.from && now < rule.outage.to) decision.failStatus = rule.errorStatus ?? 503;
-      else if (rule.errorRate !== undefined && random() < rule.errorRate) decision.failStatus = rule.errorStatus ?? 503;
+      if (rule.outage && !rule.refuseConnections && now >= rule.outage.from && now < rule.outage.to)
+        decision.failStatus = rule.errorStatus ?? 503;
+      else if (rule.errorRate !== undefined && random() < rule.errorRate)
+        decision.failStatus = rule.errorStatus ?? 503;
     }
   }
   return decision;

@@ -34,7 +34,11 @@ describe('patchbay CLI', () => {
   });
 
   test('bad configuration → exit code 2 listing every bad setting', () => {
-    const r = patchbay(['config', 'check'], { PATCHBAY_PORT: 'x', LOG_LEVEL: 'chatty', PATCHBAY_JOBS_LEASE_SECONDS: '1' });
+    const r = patchbay(['config', 'check'], {
+      PATCHBAY_PORT: 'x',
+      LOG_LEVEL: 'chatty',
+      PATCHBAY_JOBS_LEASE_SECONDS: '1',
+    });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /PATCHBAY_PORT: must be an integer/);
     assert.match(r.stderr, /LOG_LEVEL: must be one of/);
@@ -42,7 +46,11 @@ describe('patchbay CLI', () => {
   });
 
   test('config check prints the effective configuration with secrets masked', () => {
-    const r = patchbay(['config', 'check'], { GENESYS_API_URL: 'https://api.mypurecloud.com', GENESYS_CLIENT_ID: 'cid', GENESYS_CLIENT_SECRET: fixtureSecrets[0] });
+    const r = patchbay(['config', 'check'], {
+      GENESYS_API_URL: 'https://api.mypurecloud.com',
+      GENESYS_CLIENT_ID: 'cid',
+      GENESYS_CLIENT_SECRET: fixtureSecrets[0],
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /GENESYS_CLIENT_SECRET\s+\*\*\*\s+\(env\)/);
     assert.ok(!r.stdout.includes(fixtureSecrets[0]));
@@ -70,7 +78,10 @@ describe('patchbay CLI', () => {
     assert.ok(key);
     const listed = patchbay(['apikey', 'list'], env);
     const keys = JSON.parse(listed.stdout) as Array<{ id: string; name: string; revokedAt: string | null }>;
-    assert.deepEqual(keys.map((k) => [k.id, k.name, k.revokedAt]), [[key[1], 'ops', null]]);
+    assert.deepEqual(
+      keys.map((k) => [k.id, k.name, k.revokedAt]),
+      [[key[1], 'ops', null]],
+    );
     assert.ok(!listed.stdout.includes(key[0]), 'the secret is never listed');
     assert.equal(patchbay(['apikey', 'revoke', key[1] as string], env).code, 0);
     assert.equal(patchbay(['apikey', 'revoke', key[1] as string], env).code, 1);
@@ -87,7 +98,12 @@ describe('patchbay CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pb-cli-serve-'));
     const child = spawn(process.execPath, [bin, 'serve'], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', PATCHBAY_PORT: '0', PATCHBAY_SQLITE_PATH: join(dir, 's.sqlite'), LOG_LEVEL: 'silent' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        PATCHBAY_PORT: '0',
+        PATCHBAY_SQLITE_PATH: join(dir, 's.sqlite'),
+        LOG_LEVEL: 'silent',
+      },
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

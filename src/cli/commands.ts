@@ -22,10 +22,14 @@ export class UsageError extends Error {
   }
 }
 
-export function findCommand(commands: CommandSpec[], argv: string[]): { command: CommandSpec; rest: string[] } | undefined {
+export function findCommand(
+  commands: CommandSpec[],
+  argv: string[],
+): { command: CommandSpec; rest: string[] } | undefined {
   let best: { command: CommandSpec; rest: string[] } | undefined;
   for (const c of commands) {
-    if (c.path.every((w, i) => argv[i] === w) && (!best || c.path.length > best.command.path.length)) best = { command: c, rest: argv.slice(c.path.length) };
+    if (c.path.every((w, i) => argv[i] === w) && (!best || c.path.length > best.command.path.length))
+      best = { command: c, rest: argv.slice(c.path.length) };
   }
   return best;
 }
@@ -33,10 +37,22 @@ export function findCommand(commands: CommandSpec[], argv: string[]): { command:
 export function helpText(commands: CommandSpec[], prefix: string[] = []): string {
   const rows = commands.filter((c) => prefix.every((w, i) => c.path[i] === w));
   const width = Math.max(...rows.map((c) => c.usage.length));
-  return ['Usage: patchbay <command> [options]   (patchbay <command> --help for details)', '', ...rows.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`)].join('\n');
+  return [
+    'Usage: patchbay <command> [options]   (patchbay <command> --help for details)',
+    '',
+    ...rows.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+  ].join('\n');
 }
 
 export function commandHelp(c: CommandSpec): string {
-  const opts = Object.entries(c.options ?? {}).map(([name, o]) => `  --${name}${o.type === 'string' ? ' <value>' : ''}`);
-  return [`Usage: patchbay ${c.usage}`, '', c.summary, ...(opts.length ? ['', 'Options:', ...opts] : []), '  --help'].join('\n');
+  const opts = Object.entries(c.options ?? {}).map(
+    ([name, o]) => `  --${name}${o.type === 'string' ? ' <value>' : ''}`,
+  );
+  return [
+    `Usage: patchbay ${c.usage}`,
+    '',
+    c.summary,
+    ...(opts.length ? ['', 'Options:', ...opts] : []),
+    '  --help',
+  ].join('\n');
 }

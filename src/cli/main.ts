@@ -36,7 +36,10 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await command.run({ values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals });
+    return await command.run({
+      values: parsed.values as Record<string, string | boolean | undefined>,
+      positionals: parsed.positionals,
+    });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);

@@ -10,7 +10,10 @@ import { UsageError, type CommandSpec } from './commands.ts';
 const configOption = { config: { type: 'string' as const } };
 
 function configFrom(values: Record<string, string | boolean | undefined>): Config {
-  return loadConfig({ dotenvPath: '.env', configFile: typeof values.config === 'string' ? values.config : undefined });
+  return loadConfig({
+    dotenvPath: '.env',
+    configFile: typeof values.config === 'string' ? values.config : undefined,
+  });
 }
 
 async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
@@ -24,7 +27,12 @@ async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): P
 }
 
 function queueFor(store: Store, config: Config) {
-  return createQueue({ store, log: createLogger({ level: 'warn' }), leaseMs: config.jobs.leaseMs, defaultMaxAgeMs: config.jobs.maxAgeMs });
+  return createQueue({
+    store,
+    log: createLogger({ level: 'warn' }),
+    leaseMs: config.jobs.leaseMs,
+    defaultMaxAgeMs: config.jobs.maxAgeMs,
+  });
 }
 
 function printJson(value: unknown): void {
@@ -98,15 +106,29 @@ export const commands: CommandSpec[] = [
     path: ['jobs', 'list'],
     usage: 'jobs list [--state queued|running|completed|parked] [--kind K] [--limit N]',
     summary: 'List jobs.',
-    options: { ...configOption, state: { type: 'string' }, kind: { type: 'string' }, limit: { type: 'string' } },
+    options: {
+      ...configOption,
+      state: { type: 'string' },
+      kind: { type: 'string' },
+      limit: { type: 'string' },
+    },
     async run({ values }) {
       const states = ['queued', 'running', 'completed', 'parked'] as const;
       const state = values.state as (typeof states)[number] | undefined;
-      if (state !== undefined && !states.includes(state)) throw new UsageError(`--state must be one of ${states.join(', ')}`);
+      if (state !== undefined && !states.includes(state))
+        throw new UsageError(`--state must be one of ${states.join(', ')}`);
       const limit = values.limit === undefined ? 100 : Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
       const config = configFrom(values);
-      await withStore(config, async (store) => printJson(await queueFor(store, config).list({ ...(state ? { state } : {}), ...(typeof values.kind === 'string' ? { kind: values.kind } : {}), limit })));
+      await withStore(config, async (store) =>
+        printJson(
+          await queueFor(store, config).list({
+            ...(state ? { state } : {}),
+            ...(typeof values.kind === 'string' ? { kind: values.kind } : {}),
+            limit,
+          }),
+        ),
+      );
       return 0;
     },
   },

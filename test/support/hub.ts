@@ -15,7 +15,14 @@ export interface TestHub {
   stop(): Promise<void>;
 }
 
-export async function startTestHub(opts: { env?: Record<string, string>; databaseUrl?: string; workers?: boolean; clock?: HubOptions['clock'] } = {}): Promise<TestHub> {
+export async function startTestHub(
+  opts: {
+    env?: Record<string, string>;
+    databaseUrl?: string;
+    workers?: boolean;
+    clock?: HubOptions['clock'];
+  } = {},
+): Promise<TestHub> {
   const dir = mkdtempSync(join(tmpdir(), 'pb-hub-'));
   const config = loadConfig({
     env: {
@@ -27,7 +34,12 @@ export async function startTestHub(opts: { env?: Record<string, string>; databas
       ...opts.env,
     },
   });
-  const hub = await createHub({ config, log: testLogger(), workers: opts.workers ?? true, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const hub = await createHub({
+    config,
+    log: testLogger(),
+    workers: opts.workers ?? true,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   const url = await hub.start();
   const { key } = await createApiKey(hub.store.db, 'test');
   return { hub, url, apiKey: key, stop: () => hub.stop() };

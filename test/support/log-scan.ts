@@ -12,7 +12,13 @@ export interface Leak {
 export function forbiddenNeedles(): Array<{ kind: Leak['kind']; needle: string }> {
   const out: Array<{ kind: Leak['kind']; needle: string }> = [];
   for (const p of fixturePeople) {
-    out.push({ kind: 'name', needle: p.lastName }, { kind: 'email', needle: p.email }, { kind: 'phone', needle: p.phone }, { kind: 'phone', needle: p.phone.slice(2) }, { kind: 'phone', needle: p.phoneNational });
+    out.push(
+      { kind: 'name', needle: p.lastName },
+      { kind: 'email', needle: p.email },
+      { kind: 'phone', needle: p.phone },
+      { kind: 'phone', needle: p.phone.slice(2) },
+      { kind: 'phone', needle: p.phoneNational },
+    );
   }
   for (const s of fixtureSecrets) out.push({ kind: 'secret', needle: s });
   return out;
@@ -23,7 +29,9 @@ export function scanLogsForLeaks(dir: string): Leak[] {
   const leaks: Leak[] = [];
   let files: string[] = [];
   try {
-    files = readdirSync(dir).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
+    files = readdirSync(dir)
+      .map((f) => join(dir, f))
+      .filter((f) => statSync(f).isFile());
   } catch {
     return leaks;
   }

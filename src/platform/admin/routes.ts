@@ -10,7 +10,10 @@ const jobStates = ['queued', 'running', 'completed', 'parked'] as const;
 const security = [{ apiKey: [] }];
 const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema };
 
-export async function registerAdminRoutes(app: FastifyInstance, deps: { store: Store; queue: Queue }): Promise<void> {
+export async function registerAdminRoutes(
+  app: FastifyInstance,
+  deps: { store: Store; queue: Queue },
+): Promise<void> {
   await app.register(
     async (scope) => {
       requireApiKey(scope, deps.store.db);
@@ -25,20 +28,48 @@ export async function registerAdminRoutes(app: FastifyInstance, deps: { store: S
             querystring: {
               type: 'object',
               additionalProperties: false,
-              properties: { state: { type: 'string', enum: [...jobStates] }, kind: { type: 'string', maxLength: 100 }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+              properties: {
+                state: { type: 'string', enum: [...jobStates] },
+                kind: { type: 'string', maxLength: 100 },
+                limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+              },
             },
             response: errors,
           },
         },
         async (req) => {
           const q = req.query as { state?: (typeof jobStates)[number]; kind?: string; limit: number };
-          return { jobs: await deps.queue.list({ ...(q.state ? { state: q.state } : {}), ...(q.kind ? { kind: q.kind } : {}), limit: q.limit }) };
+          return {
+            jobs: await deps.queue.list({
+              ...(q.state ? { state: q.state } : {}),
+              ...(q.kind ? { kind: q.kind } : {}),
+              limit: q.limit,
+            }),
+          };
         },
       );
-      scope.get('/jobs/parked', { schema: { tags: ['admin'], summary: 'List parked (dead-letter) jobs', security, response: errors } }, async () => ({ jobs: await deps.queue.parked() }));
+      scope.get(
+        '/jobs/parked',
+        {
+          schema: { tags: ['admin'], summary: 'List parked (dead-letter) jobs', security, response: errors },
+        },
+        async () => ({ jobs: await deps.queue.parked() }),
+      );
       scope.get(
         '/jobs/:id',
-        { schema: { tags: ['admin'], summary: 'One job with its attempts and last error', security, params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] }, response: errors } },
+        {
+          schema: {
+            tags: ['admin'],
+            summary: 'One job with its attempts and last error',
+            security,
+            params: {
+              type: 'object',
+              properties: { id: { type: 'string', maxLength: 100 } },
+              required: ['id'],
+            },
+            response: errors,
+          },
+        },
         async (req) => {
           const job = await deps.queue.get((req.params as { id: string }).id);
           if (!job) throw new HttpError('not_found', 'No such job.');
@@ -47,20 +78,56 @@ export async function registerAdminRoutes(app: FastifyInstance, deps: { store: S
       );
       scope.post(
         '/jobs/:id/replay',
-        { schema: { tags: ['admin'], summary: 'Replay a parked job', security, params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] }, response: { ...errors, 409: errorSchema } } },
+        {
+          schema: {
+            tags: ['admin'],
+            summary: 'Replay a parked job',
+            security,
+            params: {
+              type: 'object',
+              properties: { id: { type: 'string', maxLength: 100 } },
+              required: ['id'],
+            },
+            response: { ...errors, 409: errorSchema },
+          },
+        },
         async (req) => {
           const id = (req.params as { id: string }).id;
           const job = await deps.queue.get(id);
           if (!job) throw new HttpError('not_found', 'No such job.');
-          if (job.state !== 'parked') throw new HttpError('conflict', `Only parked jobs can be replayed; this job is ${job.state}.`);
+          if (job.state !== 'parked')
+            throw new HttpError('conflict', `Only parked jobs can be replayed; this job is ${job.state}.`);
           await deps.queue.replay(id);
           return { job: await deps.queue.get(id) };
         },
       );
-      scope.get('/apikeys', { schema: { tags: ['admin'], summary: 'List API keys (never their secrets)', security, response: errors } }, async () => ({ apiKeys: await listApiKeys(deps.store.db) }));
+      scope.get(
+        '/apikeys',
+        {
+          schema: {
+            tags: ['admin'],
+            summary: 'List API keys (never their secrets)',
+            security,
+            response: errors,
+          },
+        },
+        async () => ({ apiKeys: await listApiKeys(deps.store.db) }),
+      );
       scope.delete(
         '/apikeys/:id',
-        { schema: { tags: ['admin'], summary: 'Revoke an API key', security, params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] }, response: errors } },
+        {
+          schema: {
+            tags: ['admin'],
+            summary: 'Revoke an API key',
+            security,
+            params: {
+              type: 'object',
+              properties: { id: { type: 'string', maxLength: 100 } },
+              required: ['id'],
+            },
+            response: errors,
+          },
+        },
         async (req) => {
           const ok = await revokeApiKey(deps.store.db, (req.params as { id: string }).id);
           if (!ok) throw new HttpError('not_found', 'No such active API key.');

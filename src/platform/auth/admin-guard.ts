@@ -21,7 +21,8 @@ export function requireApiKey(scope: FastifyInstance, db: Parameters<typeof veri
   scope.addHook('onRequest', async (req) => {
     const key = presentedKey(req);
     const id = key ? await verifyApiKey(db, key) : undefined;
-    if (!id) throw new HttpError('unauthorized', 'A valid admin API key is required (Authorization: Bearer <key>).');
+    if (!id)
+      throw new HttpError('unauthorized', 'A valid admin API key is required (Authorization: Bearer <key>).');
     req.apiKeyId = id;
   });
 }

@@ -8,7 +8,14 @@ import type { Migration } from '../store/index.ts';
 
 declare module '../store/schema.ts' {
   interface Database {
-    api_keys: { id: string; name: string; secret_hash: string; created_at: number; revoked_at: number | null; last_used_at: number | null };
+    api_keys: {
+      id: string;
+      name: string;
+      secret_hash: string;
+      created_at: number;
+      revoked_at: number | null;
+      last_used_at: number | null;
+    };
   }
 }
 
@@ -45,10 +52,28 @@ function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-export async function createApiKey(db: Db, name: string, now = Date.now()): Promise<{ id: string; key: string }> {
-  const id = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+export async function createApiKey(
+  db: Db,
+  name: string,
+  now = Date.now(),
+): Promise<{ id: string; key: string }> {
+  const id = randomBytes(9)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')
+    .slice(0, 12);
   const secret = randomBytes(32).toString('base64url');
-  await db.insertInto('api_keys').values({ id, name, secret_hash: hashSecret(secret), created_at: now, revoked_at: null, last_used_at: null }).execute();
+  await db
+    .insertInto('api_keys')
+    .values({
+      id,
+      name,
+      secret_hash: hashSecret(secret),
+      created_at: now,
+      revoked_at: null,
+      last_used_at: null,
+    })
+    .execute();
   return { id, key: `pbk_${id}_${secret}` };
 }
 
@@ -57,7 +82,11 @@ export async function verifyApiKey(db: Db, presented: string, now = Date.now()):
   const m = keyPattern.exec(presented);
   if (!m) return undefined;
   const [, id, secret] = m as unknown as [string, string, string];
-  const row = await db.selectFrom('api_keys').select(['secret_hash', 'revoked_at']).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('api_keys')
+    .select(['secret_hash', 'revoked_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row || row.revoked_at !== null) return undefined;
   const a = Buffer.from(row.secret_hash, 'hex');
   const b = Buffer.from(hashSecret(secret), 'hex');
@@ -69,10 +98,21 @@ export async function verifyApiKey(db: Db, presented: string, now = Date.now()):
 export async function listApiKeys(db: Db): Promise<ApiKeyInfo[]> {
   const rows = await db.selectFrom('api_keys').selectAll().orderBy('created_at').execute();
   const iso = (v: number | string | null) => (v === null ? null : new Date(Number(v)).toISOString());
-  return rows.map((r) => ({ id: r.id, name: r.name, createdAt: iso(r.created_at) as string, revokedAt: iso(r.revoked_at), lastUsedAt: iso(r.last_used_at) }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    createdAt: iso(r.created_at) as string,
+    revokedAt: iso(r.revoked_at),
+    lastUsedAt: iso(r.last_used_at),
+  }));
 }
 
 export async function revokeApiKey(db: Db, id: string, now = Date.now()): Promise<boolean> {
-  const res = await db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  const res = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
 }

@@ -14,14 +14,29 @@ test('defaults give a runnable hub on SQLite', () => {
 });
 
 test('invalid configuration lists every bad key with a reason', () => {
-  const env = { PATCHBAY_PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', PATCHBAY_TIMEZONE: 'Mars/Base', PATCHBAY_ENCRYPTION_KEY: 'c2hvcnQ=', SALESFORCE_CLIENT_ID: 'abc' };
+  const env = {
+    PATCHBAY_PORT: 'eighty',
+    LOG_LEVEL: 'loud',
+    DATABASE_URL: 'mysql://x',
+    PATCHBAY_TIMEZONE: 'Mars/Base',
+    PATCHBAY_ENCRYPTION_KEY: 'c2hvcnQ=',
+    SALESFORCE_CLIENT_ID: 'abc',
+  };
   assert.throws(
     () => loadConfig({ env }),
     (e: unknown) => {
       assert.ok(e instanceof ConfigError);
       assert.deepEqual(
         e.issues.map((i) => i.key).sort(),
-        ['DATABASE_URL', 'LOG_LEVEL', 'PATCHBAY_ENCRYPTION_KEY', 'PATCHBAY_PORT', 'PATCHBAY_TIMEZONE', 'SALESFORCE_CLIENT_SECRET', 'SALESFORCE_LOGIN_URL'].sort(),
+        [
+          'DATABASE_URL',
+          'LOG_LEVEL',
+          'PATCHBAY_ENCRYPTION_KEY',
+          'PATCHBAY_PORT',
+          'PATCHBAY_TIMEZONE',
+          'SALESFORCE_CLIENT_SECRET',
+          'SALESFORCE_LOGIN_URL',
+        ].sort(),
       );
       assert.match(e.message, /PATCHBAY_PORT: must be an integer/);
       assert.match(e.message, /LOG_LEVEL: must be one of/);
@@ -37,7 +52,12 @@ test('out-of-range numbers are rejected', () => {
 test('config check masks every secret, including the password inside DATABASE_URL', () => {
   const [secret, other] = fixtureSecrets;
   const c = loadConfig({
-    env: { DATABASE_URL: `postgres://hub:${secret}@db:5432/patchbay`, SALESFORCE_LOGIN_URL: 'https://login.salesforce.com', SALESFORCE_CLIENT_ID: 'id', SALESFORCE_CLIENT_SECRET: other },
+    env: {
+      DATABASE_URL: `postgres://hub:${secret}@db:5432/patchbay`,
+      SALESFORCE_LOGIN_URL: 'https://login.salesforce.com',
+      SALESFORCE_CLIENT_ID: 'id',
+      SALESFORCE_CLIENT_SECRET: other,
+    },
   });
   const printed = JSON.stringify(describeConfig(c));
   assert.ok(!printed.includes(secret));

@@ -52,14 +52,17 @@ const known = new Set<string>(settings.map((s) => s.env));
 export function loadConfig(sources: ConfigSources = {}): Config {
   const env = sources.env ?? process.env;
   const issues: ConfigIssue[] = [];
-  const dotenv = sources.dotenvPath && existsSync(sources.dotenvPath) ? parseDotenv(readFileSync(sources.dotenvPath)) : {};
+  const dotenv =
+    sources.dotenvPath && existsSync(sources.dotenvPath) ? parseDotenv(readFileSync(sources.dotenvPath)) : {};
   const configFile = sources.configFile ?? env.PATCHBAY_CONFIG_FILE;
   const file = configFile ? readConfigFile(configFile, issues) : {};
 
   const raw: Partial<Record<SettingName, string>> = {};
   const from: Config['sources'] = {};
   for (const s of settings) {
-    const picked = pick(s.env, env, dotenv, file) ?? (s.default !== undefined ? { value: s.default, source: 'default' as const } : undefined);
+    const picked =
+      pick(s.env, env, dotenv, file) ??
+      (s.default !== undefined ? { value: s.default, source: 'default' as const } : undefined);
     if (!picked || picked.value === '') continue;
     raw[s.env] = picked.value;
     from[s.env] = picked.source;
@@ -81,7 +84,8 @@ export function loadConfig(sources: ConfigSources = {}): Config {
 
   const host = str('PATCHBAY_HOST') as string;
   const port = num('PATCHBAY_PORT');
-  const sfPresent = str('SALESFORCE_LOGIN_URL') && str('SALESFORCE_CLIENT_ID') && str('SALESFORCE_CLIENT_SECRET');
+  const sfPresent =
+    str('SALESFORCE_LOGIN_URL') && str('SALESFORCE_CLIENT_ID') && str('SALESFORCE_CLIENT_SECRET');
   const gcPresent = str('GENESYS_API_URL') && str('GENESYS_CLIENT_ID') && str('GENESYS_CLIENT_SECRET');
   const key = str('PATCHBAY_ENCRYPTION_KEY');
   return {
@@ -102,17 +106,32 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       shutdownDeadlineMs: num('PATCHBAY_SHUTDOWN_DEADLINE_SECONDS') * 1000,
     },
     salesforce: sfPresent
-      ? { loginUrl: str('SALESFORCE_LOGIN_URL') as string, clientId: str('SALESFORCE_CLIENT_ID') as string, clientSecret: str('SALESFORCE_CLIENT_SECRET') as string, apiVersion: str('SALESFORCE_API_VERSION') as string }
+      ? {
+          loginUrl: str('SALESFORCE_LOGIN_URL') as string,
+          clientId: str('SALESFORCE_CLIENT_ID') as string,
+          clientSecret: str('SALESFORCE_CLIENT_SECRET') as string,
+          apiVersion: str('SALESFORCE_API_VERSION') as string,
+        }
       : undefined,
     genesys: gcPresent
-      ? { apiUrl: str('GENESYS_API_URL') as string, loginUrl: str('GENESYS_LOGIN_URL') ?? (str('GENESYS_API_URL') as string), clientId: str('GENESYS_CLIENT_ID') as string, clientSecret: str('GENESYS_CLIENT_SECRET') as string }
+      ? {
+          apiUrl: str('GENESYS_API_URL') as string,
+          loginUrl: str('GENESYS_LOGIN_URL') ?? (str('GENESYS_API_URL') as string),
+          clientId: str('GENESYS_CLIENT_ID') as string,
+          clientSecret: str('GENESYS_CLIENT_SECRET') as string,
+        }
       : undefined,
     sources: from,
     raw,
   };
 }
 
-function pick(key: string, env: Record<string, string | undefined>, dotenv: Record<string, string>, file: Record<string, string>) {
+function pick(
+  key: string,
+  env: Record<string, string | undefined>,
+  dotenv: Record<string, string>,
+  file: Record<string, string>,
+) {
   if (env[key] !== undefined) return { value: env[key], source: 'env' as const };
   if (dotenv[key] !== undefined) return { value: dotenv[key], source: '.env' as const };
   if (file[key] !== undefined) return { value: file[key], source: 'file' as const };
@@ -124,7 +143,10 @@ function readConfigFile(path: string, issues: ConfigIssue[]): Record<string, str
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    issues.push({ key: 'PATCHBAY_CONFIG_FILE', message: `cannot read JSON config file ${path}: ${(err as Error).message}` });
+    issues.push({
+      key: 'PATCHBAY_CONFIG_FILE',
+      message: `cannot read JSON config file ${path}: ${(err as Error).message}`,
+    });
     return {};
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -167,7 +189,8 @@ export function parseSetting(s: Setting, v: string): string | number | boolean |
         return { error: `must be a URL, got "${mask(s, v)}"` };
       }
       const scheme = u.protocol.replace(/:$/, '');
-      if (s.schemes && !s.schemes.includes(scheme)) return { error: `must use ${s.schemes.join(' or ')}, got ${scheme}:` };
+      if (s.schemes && !s.schemes.includes(scheme))
+        return { error: `must use ${s.schemes.join(' or ')}, got ${scheme}:` };
       return v.replace(/\/$/, '');
     }
     default: {
@@ -179,16 +202,23 @@ export function parseSetting(s: Setting, v: string): string | number | boolean |
 
 function crossCheck(values: Partial<Record<SettingName, string | number | boolean>>, issues: ConfigIssue[]) {
   const key = values.PATCHBAY_ENCRYPTION_KEY as string | undefined;
-  if (key !== undefined && Buffer.from(key, 'base64').length !== 32) issues.push({ key: 'PATCHBAY_ENCRYPTION_KEY', message: 'must be base64 of exactly 32 bytes (openssl rand -base64 32)' });
+  if (key !== undefined && Buffer.from(key, 'base64').length !== 32)
+    issues.push({
+      key: 'PATCHBAY_ENCRYPTION_KEY',
+      message: 'must be base64 of exactly 32 bytes (openssl rand -base64 32)',
+    });
   const tz = values.PATCHBAY_TIMEZONE as string | undefined;
-  if (tz !== undefined && !isTimeZone(tz)) issues.push({ key: 'PATCHBAY_TIMEZONE', message: `unknown IANA time zone "${tz}"` });
+  if (tz !== undefined && !isTimeZone(tz))
+    issues.push({ key: 'PATCHBAY_TIMEZONE', message: `unknown IANA time zone "${tz}"` });
   for (const [prefix, keys] of [
     ['SALESFORCE', ['SALESFORCE_LOGIN_URL', 'SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET']],
     ['GENESYS', ['GENESYS_API_URL', 'GENESYS_CLIENT_ID', 'GENESYS_CLIENT_SECRET']],
   ] as const) {
     const set = keys.filter((k) => values[k] !== undefined);
     if (set.length > 0 && set.length < keys.length) {
-      for (const k of keys) if (values[k] === undefined) issues.push({ key: k, message: `required when any ${prefix}_* connection setting is set` });
+      for (const k of keys)
+        if (values[k] === undefined)
+          issues.push({ key: k, message: `required when any ${prefix}_* connection setting is set` });
     }
   }
 }

@@ -45,19 +45,31 @@ describe('hub HTTP surface', () => {
   });
 
   test('invalid JSON → 400 invalid_json', async () => {
-    const res = await fetch(`${t.url}/v1/admin/jobs/x/replay`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.apiKey}` }, body: '{"a":' });
+    const res = await fetch(`${t.url}/v1/admin/jobs/x/replay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.apiKey}` },
+      body: '{"a":',
+    });
     assert.equal(res.status, 400);
     assert.equal((await errorOf(res)).code, 'invalid_json');
   });
 
   test('oversized body → 413 payload_too_large', async () => {
-    const res = await fetch(`${t.url}/v1/admin/jobs/x/replay`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.apiKey}` }, body: JSON.stringify({ pad: 'x'.repeat(4096) }) });
+    const res = await fetch(`${t.url}/v1/admin/jobs/x/replay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.apiKey}` },
+      body: JSON.stringify({ pad: 'x'.repeat(4096) }),
+    });
     assert.equal(res.status, 413);
     assert.equal((await errorOf(res)).code, 'payload_too_large');
   });
 
   test('admin routes without a key, or with a wrong or revoked key → 401', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${t.apiKey.slice(0, -1)}x` }]) {
+    for (const headers of [
+      {},
+      { authorization: 'Bearer nope' },
+      { authorization: `Bearer ${t.apiKey.slice(0, -1)}x` },
+    ]) {
       const res = await fetch(`${t.url}/v1/admin/jobs`, { headers });
       assert.equal(res.status, 401);
       assert.equal((await errorOf(res)).code, 'unauthorized');
@@ -80,7 +92,9 @@ describe('hub HTTP surface', () => {
   });
 
   test('with a key, admin routes answer; bad query values → 400 validation_failed', async () => {
-    const ok = await fetch(`${t.url}/v1/admin/jobs?state=parked`, { headers: { authorization: `Bearer ${t.apiKey}` } });
+    const ok = await fetch(`${t.url}/v1/admin/jobs?state=parked`, {
+      headers: { authorization: `Bearer ${t.apiKey}` },
+    });
     assert.equal(ok.status, 200);
     assert.deepEqual(await ok.json(), { jobs: [] });
     const bad = await fetch(`${t.url}/v1/admin/jobs?state=exploded`, { headers: { 'x-api-key': t.apiKey } });

@@ -47,42 +47,73 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
   });
 
   app.removeContentTypeParser(['application/json']);
-  app.addContentTypeParser(['application/json', 'application/*+json'], { parseAs: 'buffer' }, (req, body, done) => {
-    const buf = body as Buffer;
-    req.rawBody = buf;
-    if (buf.length === 0) return done(null, undefined);
-    try {
-      done(null, JSON.parse(buf.toString('utf8')));
-    } catch {
-      done(new HttpError('invalid_json', 'The request body is not valid JSON.'));
-    }
-  });
+  app.addContentTypeParser(
+    ['application/json', 'application/*+json'],
+    { parseAs: 'buffer' },
+    (req, body, done) => {
+      const buf = body as Buffer;
+      req.rawBody = buf;
+      if (buf.length === 0) return done(null, undefined);
+      try {
+        done(null, JSON.parse(buf.toString('utf8')));
+      } catch {
+        done(new HttpError('invalid_json', 'The request body is not valid JSON.'));
+      }
+    },
+  );
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
-    opts.metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    opts.metrics.httpDuration.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
     const level = reply.statusCode >= 500 ? 'error' : 'debug';
-    opts.log[level]({ reqId: req.id, method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+    opts.log[level](
+      {
+        reqId: req.id,
+        method: req.method,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request',
+    );
   });
 
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown }, req, reply) => {
-    const { status, code, message, details } = toWireError(err);
-    if (status >= 500) opts.log.error({ reqId: req.id, err }, 'request failed');
-    void reply.code(status).send(errorBody(code, message, details));
-  });
+  app.setErrorHandler(
+    (err: Error & { statusCode?: number; code?: string; validation?: unknown }, req, reply) => {
+      const { status, code, message, details } = toWireError(err);
+      if (status >= 500) opts.log.error({ reqId: req.id, err }, 'request failed');
+      void reply.code(status).send(errorBody(code, message, details));
+    },
+  );
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send(errorBody('not_found', `No route for ${req.method} ${req.url.split('?')[0] ?? ''}`));
+    void reply
+      .code(404)
+      .send(errorBody('not_found', `No route for ${req.method} ${req.url.split('?')[0] ?? ''}`));
   });
 
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Patchbay', version: opts.version, description: 'Integration hub between Genesys Cloud / PureConnect, Salesforce and back-office services.' },
+      info: {
+        title: 'Patchbay',
+        version: opts.version,
+        description:
+          'Integration hub between Genesys Cloud / PureConnect, Salesforce and back-office services.',
+      },
       components: {
-        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An admin API key (`patchbay apikey create`).' } },
+        securitySchemes: {
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An admin API key (`patchbay apikey create`).',
+          },
+        },
       },
     },
   });
@@ -110,12 +141,23 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
   return app;
 }
 
-function toWireError(err: Error & { statusCode?: number; code?: string; validation?: unknown }): { status: number; code: ErrorCode; message: string; details?: unknown } {
-  if (err instanceof HttpError) return { status: err.status, code: err.code, message: err.message, details: err.details };
-  if (err.validation) return { status: 400, code: 'validation_failed', message: err.message, details: err.validation };
+function toWireError(err: Error & { statusCode?: number; code?: string; validation?: unknown }): {
+  status: number;
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+} {
+  if (err instanceof HttpError)
+    return { status: err.status, code: err.code, message: err.message, details: err.details };
+  if (err.validation)
+    return { status: 400, code: 'validation_failed', message: err.message, details: err.validation };
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, code: 'payload_too_large', message: 'The request body is larger than the configured limit.' };
+      return {
+        status: 413,
+        code: 'payload_too_large',
+        message: 'The request body is larger than the configured limit.',
+      };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { status: 415, code: 'unsupported_media_type', message: err.message };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -123,8 +165,17 @@ function toWireError(err: Error & { statusCode?: number; code?: string; validati
       return { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' };
   }
   const status = err.statusCode ?? 500;
-  if (status >= 400 && status < 500) return { status, code: status === 404 ? 'not_found' : status === 401 ? 'unauthorized' : 'bad_request', message: err.message };
-  return { status: 500, code: 'internal', message: 'Internal error. The request ID identifies it in the logs.' };
+  if (status >= 400 && status < 500)
+    return {
+      status,
+      code: status === 404 ? 'not_found' : status === 401 ? 'unauthorized' : 'bad_request',
+      message: err.message,
+    };
+  return {
+    status: 500,
+    code: 'internal',
+    message: 'Internal error. The request ID identifies it in the logs.',
+  };
 }
 
 /** The request's raw body as a string ('' when there was none). */

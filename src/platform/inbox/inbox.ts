@@ -25,7 +25,12 @@ export const inboxMigrations: Migration[] = [
         .addColumn('body', 'text', (c) => c.notNull())
         .addColumn('received_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('inbound_events_source_key').on('inbound_events').columns(['source', 'dedupe_key']).unique().execute();
+      await db.schema
+        .createIndex('inbound_events_source_key')
+        .on('inbound_events')
+        .columns(['source', 'dedupe_key'])
+        .unique()
+        .execute();
     },
   },
 ];
@@ -37,14 +42,28 @@ export interface StoredEvent {
 }
 
 /** Stores an inbound event unless its (source, dedupe key) is already there. Call inside `store.durable`. */
-export async function storeInbound(trx: Transaction<Database> | Kysely<Database>, event: { source: string; dedupeKey: string; body: string; receivedAt: number }): Promise<StoredEvent> {
+export async function storeInbound(
+  trx: Transaction<Database> | Kysely<Database>,
+  event: { source: string; dedupeKey: string; body: string; receivedAt: number },
+): Promise<StoredEvent> {
   const id = randomUUID();
   const res = await trx
     .insertInto('inbound_events')
-    .values({ id, source: event.source, dedupe_key: event.dedupeKey, body: event.body, received_at: event.receivedAt })
+    .values({
+      id,
+      source: event.source,
+      dedupe_key: event.dedupeKey,
+      body: event.body,
+      received_at: event.receivedAt,
+    })
     .onConflict((oc) => oc.columns(['source', 'dedupe_key']).doNothing())
     .executeTakeFirst();
   if (Number(res.numInsertedOrUpdatedRows ?? 0) > 0) return { id, created: true };
-  const existing = await trx.selectFrom('inbound_events').select('id').where('source', '=', event.source).where('dedupe_key', '=', event.dedupeKey).executeTakeFirstOrThrow();
+  const existing = await trx
+    .selectFrom('inbound_events')
+    .select('id')
+    .where('source', '=', event.source)
+    .where('dedupe_key', '=', event.dedupeKey)
+    .executeTakeFirstOrThrow();
   return { id: existing.id, created: false };
 }

@@ -30,7 +30,9 @@ export function createLogger(opts: LoggerOptions): Logger {
       serializers: { err: (e: unknown) => redactValue(e) },
       hooks: {
         logMethod(args, method) {
-          const redacted = args.map((a) => (typeof a === 'string' ? redactString(a) : a)) as Parameters<typeof method>;
+          const redacted = args.map((a) => (typeof a === 'string' ? redactString(a) : a)) as Parameters<
+            typeof method
+          >;
           method.apply(this, redacted);
         },
       },

@@ -4,8 +4,41 @@
  * every string, because personal data also hides in messages and error texts.
  */
 
-const sensitiveKeyParts = ['secret', 'token', 'password', 'passwd', 'authorization', 'cookie', 'apikey', 'signature', 'phone', 'email', 'mobile', 'dnis', 'firstname', 'lastname', 'fullname', 'contactname', 'customername', 'username', 'bankusername', 'address', 'credential', 'privatekey'];
-const sensitiveExactKeys = new Set(['name', 'ani', 'dnis', 'to', 'from', 'subject', 'body', 'handle', 'customerhandle']);
+const sensitiveKeyParts = [
+  'secret',
+  'token',
+  'password',
+  'passwd',
+  'authorization',
+  'cookie',
+  'apikey',
+  'signature',
+  'phone',
+  'email',
+  'mobile',
+  'dnis',
+  'firstname',
+  'lastname',
+  'fullname',
+  'contactname',
+  'customername',
+  'username',
+  'bankusername',
+  'address',
+  'credential',
+  'privatekey',
+];
+const sensitiveExactKeys = new Set([
+  'name',
+  'ani',
+  'dnis',
+  'to',
+  'from',
+  'subject',
+  'body',
+  'handle',
+  'customerhandle',
+]);
 
 export const REDACTED = '[redacted]';
 
@@ -45,7 +78,9 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (value && typeof value === 'object') {
     if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = isSensitiveKey(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactValue(v, depth + 1);
+    for (const [k, v] of Object.entries(value))
+      out[k] =
+        isSensitiveKey(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactValue(v, depth + 1);
     return out;
   }
   return value;

@@ -7,9 +7,15 @@ import { redactString, redactValue } from './redact.ts';
 test('sensitive keys are redacted at any depth', () => {
   const p = fixturePeople[0];
   const out = JSON.stringify(
-    redactValue({ req: { headers: { authorization: `Bearer ${fixtureSecrets[0]}` } }, contact: { FirstName: p.firstName, LastName: p.lastName, Email: p.email, MobilePhone: p.phone }, client_secret: fixtureSecrets[1], list: [{ name: p.lastName }] }),
+    redactValue({
+      req: { headers: { authorization: `Bearer ${fixtureSecrets[0]}` } },
+      contact: { FirstName: p.firstName, LastName: p.lastName, Email: p.email, MobilePhone: p.phone },
+      client_secret: fixtureSecrets[1],
+      list: [{ name: p.lastName }],
+    }),
   );
-  for (const v of [fixtureSecrets[0], fixtureSecrets[1], p.lastName, p.email, p.phone]) assert.ok(!out.includes(v), `${v} leaked`);
+  for (const v of [fixtureSecrets[0], fixtureSecrets[1], p.lastName, p.email, p.phone])
+    assert.ok(!out.includes(v), `${v} leaked`);
 });
 
 test('e-mail addresses and phone numbers in free text are masked', () => {
@@ -20,7 +26,8 @@ test('e-mail addresses and phone numbers in free text are masked', () => {
 });
 
 test('dates, UUIDs, Salesforce IDs and counts survive redaction', () => {
-  const s = 'at 2026-11-21T09:48:00.000Z job 550e8400-e29b-41d4-a716-446655440000 contact 0035e00000AbCdEAAZ took 1234 ms, 42 rows';
+  const s =
+    'at 2026-11-21T09:48:00.000Z job 550e8400-e29b-41d4-a716-446655440000 contact 0035e00000AbCdEAAZ took 1234 ms, 42 rows';
   assert.equal(redactString(s), s);
 });
 

@@ -5,7 +5,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface QueueStatsSource {
-  stats(): Promise<Array<{ kind: string; queued: number; running: number; parked: number; oldestQueuedAgeMs: number }>>;
+  stats(): Promise<
+    Array<{ kind: string; queued: number; running: number; parked: number; oldestQueuedAgeMs: number }>
+  >;
 }
 
 export interface Metrics {
@@ -32,12 +34,39 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  const jobOutcomes = new Counter({ name: 'patchbay_job_outcomes_total', help: 'Job attempts by kind and outcome.', labelNames: ['kind', 'outcome'] as const, registers: [registry] });
-  const jobDuration = new Histogram({ name: 'patchbay_job_duration_seconds', help: 'Job attempt duration.', labelNames: ['kind', 'outcome'] as const, buckets: [0.005, 0.025, 0.1, 0.25, 1, 5, 30], registers: [registry] });
-  const outboundRequests = new Counter({ name: 'patchbay_outbound_requests_total', help: 'Calls to Salesforce, Genesys and other services, by outcome.', labelNames: ['connector', 'outcome'] as const, registers: [registry] });
-  const outboundDuration = new Histogram({ name: 'patchbay_outbound_request_duration_seconds', help: 'Duration of outbound calls.', labelNames: ['connector'] as const, buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] });
+  const jobOutcomes = new Counter({
+    name: 'patchbay_job_outcomes_total',
+    help: 'Job attempts by kind and outcome.',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  const jobDuration = new Histogram({
+    name: 'patchbay_job_duration_seconds',
+    help: 'Job attempt duration.',
+    labelNames: ['kind', 'outcome'] as const,
+    buckets: [0.005, 0.025, 0.1, 0.25, 1, 5, 30],
+    registers: [registry],
+  });
+  const outboundRequests = new Counter({
+    name: 'patchbay_outbound_requests_total',
+    help: 'Calls to Salesforce, Genesys and other services, by outcome.',
+    labelNames: ['connector', 'outcome'] as const,
+    registers: [registry],
+  });
+  const outboundDuration = new Histogram({
+    name: 'patchbay_outbound_request_duration_seconds',
+    help: 'Duration of outbound calls.',
+    labelNames: ['connector'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
 
-  const depth = new Gauge({ name: 'patchbay_job_queue_depth', help: 'Jobs by kind and state (queued, running, parked).', labelNames: ['kind', 'state'] as const, registers: [registry] });
+  const depth = new Gauge({
+    name: 'patchbay_job_queue_depth',
+    help: 'Jobs by kind and state (queued, running, parked).',
+    labelNames: ['kind', 'state'] as const,
+    registers: [registry],
+  });
   const oldest = new Gauge({
     name: 'patchbay_job_queue_oldest_age_seconds',
     help: 'Age of the oldest queued job per kind.',

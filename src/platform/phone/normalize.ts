@@ -1,0 +1,39 @@
+/**
+ * Phone numbers to one key (E.164) whatever format a CRM, a caller ID or a person typed them
+ * in: E.164, national with spaces/dashes/dots/parentheses, `tel:` URIs, a leading `00`
+ * international prefix, extensions. Pure; never throws.
+ */
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+
+export type PhoneResult =
+  { ok: true; e164: string; extension?: string; valid: boolean } | { ok: false; reason: 'empty' | 'invalid' };
+
+/** Longer input is not a phone number; refusing it early bounds the parser's work. */
+const MAX_INPUT_LENGTH = 64;
+
+export function normalizePhone(input: unknown, defaultRegion: CountryCode = 'US'): PhoneResult {
+  if (typeof input !== 'string') return { ok: false, reason: 'invalid' };
+  let text = input.trim();
+  if (text === '') return { ok: false, reason: 'empty' };
+  if (text.length > MAX_INPUT_LENGTH) return { ok: false, reason: 'invalid' };
+  // tel:+1-415-555-0142;ext=12 (RFC 3966) and sip:+14155550142@host carry the number in the user part.
+  text = text.replace(/^(tel|sip|sips):/i, '');
+  text = text.replace(/@.*$/, '');
+  text = text.replace(/;ext=/i, ' ext. ').replace(/;.*$/, '');
+  // 00 is the international prefix in most of the world; callers' systems send it even where it is not.
+  text = text.replace(/^\s*00(?=[1-9])/, '+');
+  const parsed = parsePhoneNumberFromString(text, defaultRegion);
+  if (!parsed || !parsed.isPossible()) return { ok: false, reason: 'invalid' };
+  return {
+    ok: true,
+    e164: parsed.number,
+    valid: parsed.isValid(),
+    ...(parsed.ext ? { extension: parsed.ext } : {}),
+  };
+}
+
+/** The lookup key of a number, or undefined when it cannot be one. */
+export function phoneKey(input: unknown, defaultRegion: CountryCode = 'US'): string | undefined {
+  const r = normalizePhone(input, defaultRegion);
+  return r.ok ? r.e164 : undefined;
+}
