@@ -14,8 +14,8 @@ export interface SimulatorConfig extends Partial<SimulationOptions> {
   speed?: number;
   /** Stops the run early (the result then covers what was done). */
   signal?: AbortSignal;
-  /** Called after each action (progress display). */
-  onAction?: (a: Action, index: number) => void;
+  /** Called (and awaited) after each action; `conversationId` is the emulator's id of the action's conversation. */
+  onAction?: (a: Action, index: number, conversationId?: string) => void | Promise<void>;
 }
 
 export interface GroundTruth {
@@ -93,7 +93,7 @@ export function createSimulator(config: SimulatorConfig): Simulator {
         }
         count++;
         endAt = a.t;
-        onAction?.(a, count);
+        await onAction?.(a, count, a.type === 'presence' ? undefined : ids.get(a.key));
       }
       return {
         startAt: options.startAt,

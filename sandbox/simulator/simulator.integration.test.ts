@@ -149,7 +149,7 @@ void describe('simulator against the Genesys emulator (harness)', () => {
   void it('details query pages through the simulated conversations', async () => {
     const interval = `${new Date(START).toISOString()}/${new Date(result.endAt + 1).toISOString()}`;
     const seen = new Set<string>();
-    let total = 0;
+    let total: number;
     for (let page = 1; ; page++) {
       const r = await h.api('POST', '/api/v2/analytics/conversations/details/query', {
         interval,
