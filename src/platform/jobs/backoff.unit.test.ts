@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { baseRetryDelayMs, decideFailure, JITTER, jittered, jitteredRetryAfter } from './backoff.ts';
+import {
+  baseRetryDelayMs,
+  DEFAULT_MAX_AGE_MS,
+  decideFailure,
+  JITTER,
+  jittered,
+  jitteredRetryAfter,
+} from './backoff.ts';
 import { PermanentError, RetryableError } from './errors.ts';
 
 const HOUR = 3_600_000;
@@ -11,6 +18,7 @@ void test('schedule: 3 s, 9 s, 27 s, then every 5 min', () => {
     [1, 2, 3, 4, 5, 50].map(baseRetryDelayMs),
     [3_000, 9_000, 27_000, 300_000, 300_000, 300_000],
   );
+  assert.equal(DEFAULT_MAX_AGE_MS, 72 * HOUR);
 });
 
 void test('jitter stays within ±15 % and spans both sides', () => {

@@ -76,6 +76,10 @@ export function createQueue(options: QueueOptions): Queue {
   const defaultMaxAgeMs = options.defaultMaxAgeMs ?? DEFAULT_MAX_AGE_MS;
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const random = options.random ?? Math.random;
+  // Settling jobs on SQLite goes through group commit: concurrent completions share one fsync.
+  // On PostgreSQL a single statement needs no explicit transaction.
+  const settle = <T>(fn: (target: Kysely<Database>) => Promise<T>): Promise<T> =>
+    store.dialect === 'sqlite' ? store.durable(fn) : fn(db);
 
   const definitions = new Map<string, { handler: JobDefinition<JobKind>['handler']; concurrency: number }>();
   const running = new Map<number, Running>();
@@ -136,7 +140,7 @@ export function createQueue(options: QueueOptions): Queue {
         log: jobLog,
       });
       const result = value === undefined ? null : JSON.stringify(value);
-      if (!(await completeJob(db, lease, result, clock.now()))) {
+      if (!(await settle((w) => completeJob(w, lease, result, clock.now())))) {
         jobLog.warn('lease lost before completion: result discarded, the job belongs to another claim');
         return;
       }
@@ -154,12 +158,14 @@ export function createQueue(options: QueueOptions): Queue {
         random,
       });
       const text = describeError(error);
-      const held = await failJob(
-        db,
-        lease,
-        decision.action === 'park'
-          ? { error: text, now, park: true }
-          : { error: text, now, park: false, runAt: decision.runAt },
+      const held = await settle((w) =>
+        failJob(
+          w,
+          lease,
+          decision.action === 'park'
+            ? { error: text, now, park: true }
+            : { error: text, now, park: false, runAt: decision.runAt },
+        ),
       );
       if (!held) {
         jobLog.warn({ error: text }, 'lease lost before failure was recorded');
@@ -176,8 +182,8 @@ export function createQueue(options: QueueOptions): Queue {
     options.onOutcome?.(row.kind, outcome, performance.now() - t0);
   }
 
-  async function pollOnce(): Promise<void> {
-    await parkAbandonedJobs(db, clock.now(), defaultMaxAgeMs);
+  async function pollOnce(sweep: boolean): Promise<void> {
+    if (sweep) await parkAbandonedJobs(db, clock.now(), defaultMaxAgeMs);
     let claimed = true;
     while (claimed && started && !stopping) {
       claimed = false;
@@ -189,13 +195,16 @@ export function createQueue(options: QueueOptions): Queue {
     }
   }
 
-  /** Runs a poll now (or right after the current one); used when a slot frees up. */
-  function nudge(): void {
+  /**
+   * Runs a poll now (or right after the current one): on the timer, and when a slot frees up. The
+   * abandoned-job sweep runs only on the timer; it need not run once per finished job.
+   */
+  function nudge(sweep = false): void {
     if (polling !== undefined) {
       pollAgain = true;
       return;
     }
-    polling = pollOnce()
+    polling = pollOnce(sweep)
       .catch((e: unknown) => log.error({ err: coerceError(e) }, 'job poll failed'))
       .finally(() => {
         polling = undefined;
@@ -208,7 +217,7 @@ export function createQueue(options: QueueOptions): Queue {
 
   function schedulePoll(): void {
     pollTimer = setTimeout(() => {
-      nudge();
+      nudge(true);
       if (started && !stopping) schedulePoll();
     }, pollIntervalMs);
   }
@@ -251,7 +260,7 @@ export function createQueue(options: QueueOptions): Queue {
         },
         Math.max(10, Math.floor(leaseMs / 3)),
       );
-      nudge();
+      nudge(true);
       schedulePoll();
       log.info({ workerId, kinds: [...definitions.keys()] }, 'job workers started');
     },
