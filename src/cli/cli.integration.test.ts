@@ -122,4 +122,35 @@ describe('patchbay CLI', () => {
     const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c)));
     assert.equal(code, 0);
   });
+
+  test('demo (npm start) starts the sandbox and a hub that is ready against it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pb-cli-demo-'));
+    const child = spawn(process.execPath, [bin, 'demo'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', PATCHBAY_PORT: '0', LOG_LEVEL: 'silent' },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`demo did not start: ${out}`)), 60_000);
+      child.stdout.on('data', () => {
+        const m = /hub\s+(http:\/\/127\.0\.0\.1:\d+)[\s\S]*Admin API key/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1] as string);
+        }
+      });
+    });
+    for (const name of ['salesforce', 'genesys', 'cic \\(primary\\)', 'backoffice', 'smtp \\(web\\)'])
+      assert.match(out, new RegExp(`${name}\\s+http://127\\.0\\.0\\.1:\\d+`));
+    const ready = (await (await fetch(`${url}/readyz`)).json()) as { status: string };
+    assert.equal(ready.status, 'ready');
+    const key = /Admin API key for this demo: (\S+)/.exec(out)?.[1] as string;
+    assert.equal(
+      (await fetch(`${url}/v1/admin/jobs`, { headers: { authorization: `Bearer ${key}` } })).status,
+      200,
+    );
+    child.kill('SIGTERM');
+    assert.equal(await new Promise((resolve) => child.on('exit', (c) => resolve(c))), 0);
+  });
 });

@@ -6,6 +6,8 @@ import { createQueue } from '../platform/jobs/index.ts';
 import { createLogger } from '../platform/log/logger.ts';
 import { openStore, type Store } from '../platform/store/index.ts';
 import { UsageError, type CommandSpec } from './commands.ts';
+import { sandboxCommands } from './sandbox-commands.ts';
+import { untilSignal } from './signals.ts';
 
 const configOption = { config: { type: 'string' as const } };
 
@@ -37,25 +39,6 @@ function queueFor(store: Store, config: Config) {
 
 function printJson(value: unknown): void {
   console.log(JSON.stringify(value, null, 2));
-}
-
-/** Runs until SIGINT/SIGTERM, then stops gracefully. Returns -1: the process stays alive. */
-function untilSignal(stop: () => Promise<void>): number {
-  let stopping = false;
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      if (stopping) return;
-      stopping = true;
-      stop().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          console.error(`shutdown failed: ${(err as Error).message}`);
-          process.exit(1);
-        },
-      );
-    });
-  }
-  return -1;
 }
 
 export const commands: CommandSpec[] = [
@@ -213,4 +196,5 @@ export const commands: CommandSpec[] = [
       });
     },
   },
+  ...sandboxCommands,
 ];
