@@ -149,7 +149,7 @@ describe('Genesys sandbox through the official SDK', () => {
       changes: [
         { field: '$.middleName', value: 'Ines' as unknown as object, action: 'UpdateIfEmpty' },
         { field: '$.title', value: 'ignored' as unknown as object, action: 'UpdateIfEmpty' },
-        { field: '$.homePhone', value: { display: aiyana.phone } as unknown as object, action: 'Update' },
+        { field: '$.homePhone', value: { display: aiyana.phone }, action: 'Update' },
         { field: '$.workPhone', action: 'Remove' },
       ],
     });

@@ -23,7 +23,7 @@ async function connect(uri: string) {
   const queue: Envelope[] = [];
   const waiters: { pred: (e: Envelope) => boolean; resolve: (e: Envelope) => void }[] = [];
   ws.on('message', (data) => {
-    const e = JSON.parse(String(data)) as Envelope;
+    const e = JSON.parse((data as Buffer).toString('utf8')) as Envelope;
     const i = waiters.findIndex((w) => w.pred(e));
     if (i >= 0) waiters.splice(i, 1)[0]?.resolve(e);
     else queue.push(e);
