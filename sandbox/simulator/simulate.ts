@@ -22,7 +22,12 @@ export const DEMO_PRESET = {
 export function simulate(opts: SimulateOptions): Promise<SimulationResult> {
   const { genesys, demo, ...rest } = opts;
   const target = typeof genesys === 'string' ? { baseUrl: genesys } : genesys;
-  return runSimulation({ ...(demo ? DEMO_PRESET : {}), ...rest, genesys: target });
+  // In real time the virtual clock must start now, not at the minute the default floors to.
+  return runSimulation({
+    ...(demo ? { ...DEMO_PRESET, startAt: Date.now() } : {}),
+    ...rest,
+    genesys: target,
+  });
 }
 
 /** Starts the demo run in the background; `stop()` ends it and resolves with what it did. */
