@@ -24,3 +24,17 @@ export {
 } from './errors.ts';
 export { baseRetryDelayMs, decideFailure, DEFAULT_MAX_AGE_MS, JITTER } from './backoff.ts';
 export type { ListJobsFilter } from './sql/read-jobs.ts';
+export {
+  createScheduler,
+  defineSchedule,
+  type Scheduler,
+  type SchedulerOptions,
+  type ScheduleDefinition,
+  type Fired,
+} from './schedules.ts';
+export {
+  createTokenBucket,
+  type TokenBucket,
+  type TokenBucketOptions,
+  type TakeResult,
+} from './token-bucket.ts';
