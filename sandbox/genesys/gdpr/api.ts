@@ -118,6 +118,26 @@ export function registerGdpr(d: Deps): void {
     return view(r);
   });
 
+  // Where a completed export's `resultsUrl` points: the subject's external contacts as JSON.
+  app.get('/__sandbox/gdpr/exports/:requestId', async (req, reply) => {
+    const r = d.gdpr.requests.get(param(req, 'requestId'));
+    if (r === undefined || r.requestType !== 'GDPR_EXPORT' || d.gdpr.status(r, d.now()) !== 'COMPLETED')
+      return reply
+        .code(404)
+        .send({ error: { code: 'not_found', message: 'No completed export with this id' } });
+    const ids = new Set<string>();
+    if (r.subject.externalContactId !== undefined) ids.add(r.subject.externalContactId);
+    for (const p of r.subject.phoneNumbers ?? []) {
+      const e = toE164(p, d.config.defaultPhoneCountry);
+      if (e !== undefined) for (const c of d.contacts.findByE164(e)) ids.add(c.id);
+    }
+    for (const m of r.subject.emailAddresses ?? []) for (const c of d.contacts.findByEmail(m)) ids.add(c.id);
+    return {
+      request: view(r),
+      externalContacts: [...ids].map((id) => d.contacts.get(id)).filter((c) => c !== undefined),
+    };
+  });
+
   app.get('/api/v2/gdpr/subjects', async (req) => {
     const q = query(req);
     const type = strParam(q, 'searchType');

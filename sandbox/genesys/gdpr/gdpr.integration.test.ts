@@ -58,4 +58,24 @@ describe('GDPR requests', () => {
     );
     assert.equal((await gdpr.getGdprRequests()).total, 1);
   });
+
+  it("completes an export whose resultsUrl serves the subject's contacts", async () => {
+    const c = await contacts.postExternalcontactsContacts({
+      lastName: person.lastName,
+      workEmail: person.email,
+    });
+    const req = await gdpr.postGdprRequests({
+      requestType: 'GDPR_EXPORT',
+      subject: { emailAddresses: [person.email] },
+    } as platformClient.Models.GDPRRequest);
+    now += 3000;
+    const done = await gdpr.getGdprRequest(req.id ?? '');
+    assert.equal(done.status, 'COMPLETED');
+    const res = await fetch(`${gc.url}${done.resultsUrl ?? ''}`);
+    const body = (await res.json()) as { externalContacts: { id: string }[] };
+    assert.deepEqual(
+      body.externalContacts.map((x) => x.id),
+      [c.id],
+    );
+  });
 });
