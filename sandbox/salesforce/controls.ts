@@ -56,7 +56,7 @@ export function registerControls(app: FastifyInstance, ctx: Ctx, hub: StreamingH
     const b = objectBody(req.body);
     if (!b || (b.clientId !== undefined && typeof b.clientId !== 'string'))
       return bad(reply, 'expected { "clientId"?: string }');
-    return { expired: ctx.auth.expireSessions(b.clientId as string | undefined) };
+    return { expired: ctx.auth.expireSessions(b.clientId) };
   });
 
   app.put('/__sandbox/auth', async (req, reply) => {

@@ -16,7 +16,8 @@ export function escapeHtml(s: string): string {
   );
 }
 
-const show = (v: unknown): string => (v === null || v === undefined ? '' : escapeHtml(String(v as string)));
+const show = (v: unknown): string =>
+  v === null || v === undefined ? '' : escapeHtml(typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 function page(title: string, body: string, status = 200): { status: number; html: string } {
   return {

@@ -108,8 +108,7 @@ export function registerComposite(router: Router, ctx: Ctx): void {
       status: 200,
       body: runAll(ctx, records, allOrNone, (r) => {
         const id = typeof r.Id === 'string' ? normalizeId(r.Id) : undefined;
-        if (!id)
-          throw new SfError('MALFORMED_ID', `Id in update: ${String(r.Id as string)}`, { fields: ['Id'] });
+        if (!id) throw new SfError('MALFORMED_ID', `Id in update: ${String(r.Id)}`, { fields: ['Id'] });
         const { Id: _id, ...fields } = r;
         store.update(objectMeta(ctx, typeOf(r)).name, id, fields);
         return { id };

@@ -63,6 +63,7 @@ export function registerQuery(router: Router, ctx: Ctx): void {
       lastUsed: ctx.now(),
       path,
     };
+    cursors.set(id, cursor);
     return page(id, cursor, 0, req.version);
   };
 
@@ -74,10 +75,7 @@ export function registerQuery(router: Router, ctx: Ctx): void {
     return page(m[1] ?? '', c, Number(m[2]), req.version);
   };
 
-  router.add('GET', '/services/data/:v/query', (req) => {
-    const r = start('query')(req);
-    return r;
-  });
+  router.add('GET', '/services/data/:v/query', start('query'));
   router.add('GET', '/services/data/:v/queryAll', start('queryAll'));
   router.add('GET', '/services/data/:v/query/:locator', more);
   router.add('GET', '/services/data/:v/queryAll/:locator', more);

@@ -73,18 +73,16 @@ export function registerSobjects(router: Router, ctx: Ctx): void {
 
   router.add('GET', `${SO}/:obj/describe`, (req) => {
     const meta = objectMeta(ctx, req.params.obj);
-    const children = schema
-      .objects()
-      .flatMap((child) =>
-        child.fields
-          .filter((f) => (f.referenceTo ?? []).includes(meta.name))
-          .map((f) => ({
-            childSObject: child.name,
-            field: f.name,
-            relationshipName: f.childRelationshipName ?? null,
-            cascadeDelete: f.cascadeDelete ?? false,
-          })),
-      );
+    const children = schema.objects().flatMap((child) =>
+      child.fields
+        .filter((f) => (f.referenceTo ?? []).includes(meta.name))
+        .map((f) => ({
+          childSObject: child.name,
+          field: f.name,
+          relationshipName: f.childRelationshipName ?? null,
+          cascadeDelete: f.cascadeDelete ?? false,
+        })),
+    );
     return { status: 200, body: describeObject(meta, req.version, children) };
   });
 

@@ -61,7 +61,7 @@ export interface ParsedQuery {
 
 export function parseSoql(soql: string): ParsedQuery {
   try {
-    return parseQuery(soql, { allowApexBindVariables: false }) as ParsedQuery;
+    return parseQuery(soql, { allowApexBindVariables: false });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const found = /but found: '([^']*)'/.exec(msg)?.[1] ?? '';
@@ -111,7 +111,7 @@ export function compileSelect(
     ) {
       count = true;
     } else if (f.type === 'FieldFunctionExpression' && f.functionName?.toUpperCase() === 'FIELDS') {
-      const which = String(f.parameters?.[0] ?? '').toUpperCase();
+      const which = (typeof f.parameters?.[0] === 'string' ? f.parameters[0] : '').toUpperCase();
       for (const field of meta.fields) {
         const custom = field.name.endsWith('__c');
         if (which === 'ALL' || (which === 'CUSTOM' && custom) || (which === 'STANDARD' && !custom))
@@ -191,7 +191,8 @@ function select(
     source = store.scan(c.meta, includeDeleted);
   }
   const out: Rec[] = [];
-  const test = c.where?.test;
+  const where = c.where;
+  const test = where ? (r: Rec) => where.test(r) : undefined;
   const canStopEarly = c.order.length === 0 && c.limit !== undefined;
   for (const r of source) {
     if (test && !test(r)) continue;
