@@ -17,7 +17,7 @@ export function escapeHtml(s: string): string {
 }
 
 const show = (v: unknown): string =>
-  v === null || v === undefined ? '' : escapeHtml(typeof v === 'object' ? JSON.stringify(v) : String(v));
+  v === null || v === undefined ? '' : escapeHtml(typeof v === 'string' ? v : JSON.stringify(v));
 
 function page(title: string, body: string, status = 200): { status: number; html: string } {
   return {

@@ -69,7 +69,7 @@ export function coerce(f: FieldDef, value: unknown): Stored {
     case 'email':
     case 'picklist': {
       if (typeof value === 'object') throw deserializeError(f, value);
-      const s = typeof value === 'string' ? value : String(value);
+      const s = typeof value === 'string' ? value : JSON.stringify(value);
       if (f.length !== undefined && s.length > f.length) {
         throw new SfError(
           'STRING_TOO_LONG',

@@ -61,7 +61,7 @@ export interface ParsedQuery {
 
 export function parseSoql(soql: string): ParsedQuery {
   try {
-    return parseQuery(soql, { allowApexBindVariables: false });
+    return parseQuery(soql);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const found = /but found: '([^']*)'/.exec(msg)?.[1] ?? '';
