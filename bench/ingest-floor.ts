@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHub } from '../src/app.ts';
 import { loadConfig } from '../src/platform/config/load.ts';
+import { rawBodyText } from '../src/platform/http/server.ts';
 import { enqueue } from '../src/platform/jobs/index.ts';
 import { storeInbound } from '../src/platform/inbox/inbox.ts';
 import { createLogger } from '../src/platform/log/logger.ts';
@@ -37,7 +38,7 @@ let seq = 0;
 hub.app.post('/bench/noop', async (_req, reply) => reply.code(202).send({ accepted: true }));
 hub.app.post('/bench/durable', async (req, reply) => {
   const key = `${process.pid}-${++seq}`;
-  const body = req.rawBody?.toString('utf8') ?? '';
+  const body = rawBodyText(req);
   const id = await hub.store.durable(async (trx) => {
     const ev = await storeInbound(trx, { source: 'bench', dedupeKey: key, body, receivedAt: Date.now() });
     await enqueue(trx, 'bench.ingest', { eventId: ev.id }, { key: `bench.ingest:${ev.id}` });

@@ -21,7 +21,7 @@ const patterns =
 
 const child = spawn(
   process.execPath,
-  ['--test', '--test-concurrency=2', '--test-timeout=300000', ...patterns],
+  ['--test', '--test-concurrency=2', '--test-timeout=300000', '--test-force-exit', ...patterns],
   {
     cwd: root,
     stdio: 'inherit',

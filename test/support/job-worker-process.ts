@@ -11,7 +11,7 @@ import { createQueue } from '../../src/platform/jobs/index.ts';
 import { openStore, type StoreConfig } from '../../src/platform/store/index.ts';
 import type { EffectsTable } from './job-kinds.ts';
 import './job-kinds.ts';
-import { testLogger } from './test-log.ts';
+import { testLogger } from './logger.ts';
 
 const env = (name: string, fallback?: string): string => {
   const v = process.env[name] ?? fallback;

@@ -8,7 +8,7 @@
 import { createFakeClock, createScheduler } from '../../src/platform/jobs/index.ts';
 import { openStore, type StoreConfig } from '../../src/platform/store/index.ts';
 import './job-kinds.ts';
-import { testLogger } from './test-log.ts';
+import { testLogger } from './logger.ts';
 
 const store = await openStore(JSON.parse(process.env['PATCHBAY_TEST_STORE'] ?? '') as StoreConfig);
 const clock = createFakeClock(Number(process.env['STARTED_AT']));

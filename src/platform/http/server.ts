@@ -14,7 +14,7 @@ import { errorBody, HttpError, type ErrorCode } from './errors.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     /** The exact bytes received, for webhook signature verification. */
-    rawBody?: Buffer;
+    bodyBytes?: Buffer;
   }
 }
 
@@ -52,7 +52,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
     { parseAs: 'buffer' },
     (req, body, done) => {
       const buf = body as Buffer;
-      req.rawBody = buf;
+      req.bodyBytes = buf;
       if (buf.length === 0) return done(null, undefined);
       try {
         done(null, JSON.parse(buf.toString('utf8')));
@@ -179,6 +179,6 @@ function toWireError(err: Error & { statusCode?: number; code?: string; validati
 }
 
 /** The request's raw body as a string ('' when there was none). */
-export function rawBodyOf(req: FastifyRequest): string {
-  return req.rawBody?.toString('utf8') ?? '';
+export function rawBodyText(req: FastifyRequest): string {
+  return req.bodyBytes?.toString('utf8') ?? '';
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Kysely } from 'kysely';
 import { testEachDialect } from '../../../test/support/databases.ts';
 import { effectsMigration, type EffectsTable } from '../../../test/support/job-kinds.ts';
-import { testLogger } from '../../../test/support/test-log.ts';
+import { testLogger } from '../../../test/support/logger.ts';
 import type { Store } from '../store/index.ts';
 import { createFakeClock, type FakeClock } from './clock.ts';
 import { enqueue } from './enqueue.ts';

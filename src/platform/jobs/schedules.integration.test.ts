@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { testEachDialect } from '../../../test/support/databases.ts';
 import '../../../test/support/job-kinds.ts';
 import { spawnTs, type TestProcess } from '../../../test/support/processes.ts';
-import { testLogger } from '../../../test/support/test-log.ts';
+import { testLogger } from '../../../test/support/logger.ts';
 import { createFakeClock } from './clock.ts';
 import { createQueue } from './queue.ts';
 import { createScheduler, defineSchedule, type Fired } from './schedules.ts';

@@ -7,7 +7,7 @@ import { effectsMigration, type EffectsTable } from '../../../test/support/job-k
 import { spawnTs, type TestProcess } from '../../../test/support/processes.ts';
 import { enqueue } from './enqueue.ts';
 import { createQueue } from './queue.ts';
-import { testLogger } from '../../../test/support/test-log.ts';
+import { testLogger } from '../../../test/support/logger.ts';
 import type { Store } from '../store/index.ts';
 
 const workerScript = join(import.meta.dirname, '../../../test/support/job-worker-process.ts');
