@@ -16,7 +16,9 @@ if (major >= 24) {
 } else {
   const node24 = join(root, 'node_modules', 'node', 'bin', 'node');
   if (!existsSync(node24)) {
-    console.error(`patchbay needs Node.js 24 or later (this is ${process.version}); run "npm install" in ${root} first.`);
+    console.error(
+      `patchbay needs Node.js 24 or later (this is ${process.version}); run "npm install" in ${root} first.`,
+    );
     process.exit(2);
   }
   const child = spawn(node24, [main, ...process.argv.slice(2)], { stdio: 'inherit' });

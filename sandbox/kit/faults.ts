@@ -30,7 +30,7 @@ export function validateFaultRules(
   const list = Array.isArray(input)
     ? input
     : input && typeof input === 'object' && 'rules' in input
-      ? (input as { rules: unknown }).rules
+      ? input.rules
       : undefined;
   if (!Array.isArray(list))
     return { ok: false, message: 'expected { "rules": [ ... ] } or an array of fault rules' };
@@ -79,7 +79,7 @@ export function validateFaultRules(
       rule.errorStatus = r.errorStatus;
     }
     if (r.outage !== undefined) {
-      const o = r.outage as { from?: unknown; to?: unknown } | null;
+      const o = r.outage;
       if (!o || typeof o.from !== 'number' || typeof o.to !== 'number' || o.from > o.to)
         return { ok: false, message: `rules[${i}].outage must be { from, to } epoch ms with from <= to` };
       rule.outage = { from: o.from, to: o.to };

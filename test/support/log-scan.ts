@@ -27,7 +27,7 @@ export function forbiddenNeedles(): Array<{ kind: Leak['kind']; needle: string }
 export function scanLogsForLeaks(dir: string): Leak[] {
   const needles = forbiddenNeedles();
   const leaks: Leak[] = [];
-  let files: string[] = [];
+  let files: string[];
   try {
     files = readdirSync(dir)
       .map((f) => join(dir, f))

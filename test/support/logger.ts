@@ -3,7 +3,8 @@ import { createLogger, type Logger } from '../../src/platform/log/logger.ts';
 
 /** Where this test process writes its logs; `npm test` scans the folder for leaked fixtures. */
 export function testLogFile(name = 'test'): string {
-  const dir = process.env.PATCHBAY_TEST_LOG_DIR ?? join(import.meta.dirname, '..', '..', '.data', 'test-logs');
+  const dir =
+    process.env.PATCHBAY_TEST_LOG_DIR ?? join(import.meta.dirname, '..', '..', '.data', 'test-logs');
   return join(dir, `${name}-${process.pid}.log`);
 }
 
