@@ -1,14 +1,6 @@
-/** A small seeded PRNG (mulberry32) so seeds produce the same directory every run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../kit/prng.ts';
+
+export { mulberry32 };
 
 /** A version-4-shaped UUID drawn from the PRNG (deterministic ids for seeded entities). */
 export function seededUuid(rand: () => number): string {

@@ -79,7 +79,7 @@ export function validateFaultRules(
       rule.errorStatus = r.errorStatus;
     }
     if (r.outage !== undefined) {
-      const o = r.outage;
+      const o: { from?: unknown; to?: unknown } | null = typeof r.outage === 'object' ? r.outage : null;
       if (!o || typeof o.from !== 'number' || typeof o.to !== 'number' || o.from > o.to)
         return { ok: false, message: `rules[${i}].outage must be { from, to } epoch ms with from <= to` };
       rule.outage = { from: o.from, to: o.to };

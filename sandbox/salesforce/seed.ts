@@ -5,6 +5,7 @@
  * contacts with no phone, no e-mail or no account.
  */
 import type { Store } from './store.ts';
+import { mulberry32 } from '../kit/prng.ts';
 
 export interface SeedOptions {
   accounts?: number;
@@ -89,18 +90,6 @@ const SUFFIX = ['Ltd', 'Inc', 'GmbH', 'Group', 'Partners', 'Labs'];
 const AREA = ['415', '617', '212', '312', '206', '303', '512', '646', '702', '919'];
 const TIERS = ['Standard', 'Premium', 'Platinum'] as const;
 
-/** mulberry32: tiny, fast, and good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The n-th phone number of the seed as a 10-digit US national number (unique for n < 100,000). */
 export function seededNationalNumber(n: number): string {
   const area = AREA[n % AREA.length] ?? '415';
@@ -133,7 +122,7 @@ export function seed(store: Store, opts: SeedOptions = {}): SeedSummary {
   const perAccount = opts.contactsPerAccount ?? 5;
   const tasksPer = opts.tasksPerContact ?? 0;
   const casesPer = opts.casesPerAccount ?? 0;
-  const rand = prng(opts.seed ?? 42);
+  const rand = mulberry32(opts.seed ?? 42);
   const summary: SeedSummary = {
     accounts: 0,
     contacts: 0,

@@ -1,3 +1,5 @@
+import { mulberry32 } from '../kit/prng.ts';
+
 /** A small seeded PRNG (mulberry32) and the draws the simulator needs; same seed, same run. */
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -10,14 +12,7 @@ export interface Rng {
 }
 
 export function createRng(seed: number): Rng {
-  let a = seed >>> 0 || 0x9e3779b9;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed >>> 0 || 0x9e3779b9);
   return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),

@@ -9,6 +9,7 @@ import type { Store } from '../store/index.ts';
 const jobStates = ['queued', 'running', 'completed', 'parked'] as const;
 const security = [{ apiKey: [] }];
 const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema };
+const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } as const;
 
 export async function registerAdminRoutes(
   app: FastifyInstance,
