@@ -9,7 +9,11 @@ import type { Store } from '../store/index.ts';
 const jobStates = ['queued', 'running', 'completed', 'parked'] as const;
 const security = [{ apiKey: [] }];
 const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema };
-const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } as const;
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', maxLength: 100 } },
+  required: ['id'],
+} as const;
 
 export async function registerAdminRoutes(
   app: FastifyInstance,
@@ -63,11 +67,7 @@ export async function registerAdminRoutes(
             tags: ['admin'],
             summary: 'One job with its attempts and last error',
             security,
-            params: {
-              type: 'object',
-              properties: { id: { type: 'string', maxLength: 100 } },
-              required: ['id'],
-            },
+            params: idParams,
             response: errors,
           },
         },
@@ -84,11 +84,7 @@ export async function registerAdminRoutes(
             tags: ['admin'],
             summary: 'Replay a parked job',
             security,
-            params: {
-              type: 'object',
-              properties: { id: { type: 'string', maxLength: 100 } },
-              required: ['id'],
-            },
+            params: idParams,
             response: { ...errors, 409: errorSchema },
           },
         },
@@ -121,11 +117,7 @@ export async function registerAdminRoutes(
             tags: ['admin'],
             summary: 'Revoke an API key',
             security,
-            params: {
-              type: 'object',
-              properties: { id: { type: 'string', maxLength: 100 } },
-              required: ['id'],
-            },
+            params: idParams,
             response: errors,
           },
         },
