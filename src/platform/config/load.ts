@@ -3,6 +3,7 @@
  * optional JSON file, validates every setting, and reports every bad key at once.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { Cron } from 'croner';
 import { parse as parseDotenv } from 'dotenv';
 import { settingList as settings, type Setting, type SettingName } from './schema.ts';
 
@@ -19,7 +20,17 @@ export interface Config {
   timezone: string;
   jobs: { leaseMs: number; maxAgeMs: number; pollMs: number; shutdownDeadlineMs: number };
   salesforce: { loginUrl: string; clientId: string; clientSecret: string; apiVersion: string } | undefined;
-  genesys: { apiUrl: string; loginUrl: string; clientId: string; clientSecret: string } | undefined;
+  genesys:
+    | { apiUrl: string; loginUrl: string; clientId: string; clientSecret: string; loginClientId: string }
+    | undefined;
+  /** Outgoing mail (SMTP_URL); undefined when not configured. */
+  mail: { url: string; from: string } | undefined;
+  reports: {
+    recipients: string[];
+    cron: string;
+    targets: { serviceLevelPercent: number; ahtSeconds: number; abandonPercent: number };
+  };
+  presence: { enabled: boolean; pollMs: number };
   /** Where each setting's effective value came from, for `config check`. */
   sources: Partial<Record<SettingName, 'env' | '.env' | 'file' | 'default'>>;
   raw: Partial<Record<SettingName, string>>;
@@ -119,8 +130,23 @@ export function loadConfig(sources: ConfigSources = {}): Config {
           loginUrl: str('GENESYS_LOGIN_URL') ?? (str('GENESYS_API_URL') as string),
           clientId: str('GENESYS_CLIENT_ID') as string,
           clientSecret: str('GENESYS_CLIENT_SECRET') as string,
+          loginClientId: str('GENESYS_LOGIN_CLIENT_ID') ?? (str('GENESYS_CLIENT_ID') as string),
         }
       : undefined,
+    mail: str('SMTP_URL') ? { url: str('SMTP_URL') as string, from: str('SMTP_FROM') as string } : undefined,
+    reports: {
+      recipients: (str('REPORT_RECIPIENTS') ?? '')
+        .split(',')
+        .map((r) => r.trim())
+        .filter((r) => r !== ''),
+      cron: str('REPORT_CRON') as string,
+      targets: {
+        serviceLevelPercent: num('REPORT_TARGET_SERVICE_LEVEL_PERCENT'),
+        ahtSeconds: num('REPORT_TARGET_AHT_SECONDS'),
+        abandonPercent: num('REPORT_TARGET_ABANDON_PERCENT'),
+      },
+    },
+    presence: { enabled: values.PRESENCE_ENABLED as boolean, pollMs: num('PRESENCE_POLL_SECONDS') * 1000 },
     sources: from,
     raw,
   };
@@ -210,6 +236,14 @@ function crossCheck(values: Partial<Record<SettingName, string | number | boolea
   const tz = values.PATCHBAY_TIMEZONE as string | undefined;
   if (tz !== undefined && !isTimeZone(tz))
     issues.push({ key: 'PATCHBAY_TIMEZONE', message: `unknown IANA time zone "${tz}"` });
+  const cron = values.REPORT_CRON as string | undefined;
+  if (cron !== undefined) {
+    try {
+      new Cron(cron, { paused: true }).stop();
+    } catch (err) {
+      issues.push({ key: 'REPORT_CRON', message: `not a cron pattern: ${(err as Error).message}` });
+    }
+  }
   for (const [prefix, keys] of [
     ['SALESFORCE', ['SALESFORCE_LOGIN_URL', 'SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET']],
     ['GENESYS', ['GENESYS_API_URL', 'GENESYS_CLIENT_ID', 'GENESYS_CLIENT_SECRET']],

@@ -162,6 +162,76 @@ export const settings = [
     description: 'Genesys OAuth client ID (client credentials grant).',
   },
   { env: 'GENESYS_CLIENT_SECRET', type: 'string', secret: true, description: 'Genesys OAuth client secret.' },
+  {
+    env: 'GENESYS_LOGIN_CLIENT_ID',
+    type: 'string',
+    description:
+      'Genesys OAuth client for dashboard sign-in (authorization code + PKCE); defaults to GENESYS_CLIENT_ID.',
+  },
+  {
+    env: 'SMTP_URL',
+    type: 'url',
+    schemes: ['smtp', 'smtps'],
+    secret: true,
+    description:
+      'Outgoing mail server, e.g. smtp://user:password@mail.example.com:587 (smtps:// for TLS on connect).',
+  },
+  {
+    env: 'SMTP_FROM',
+    type: 'string',
+    default: 'Patchbay <patchbay@localhost>',
+    description: 'Sender address of e-mails the hub sends.',
+  },
+  {
+    env: 'REPORT_RECIPIENTS',
+    type: 'string',
+    description: 'Comma-separated distribution list of the nightly analytics report (unset: not e-mailed).',
+  },
+  {
+    env: 'REPORT_CRON',
+    type: 'string',
+    default: '0 2 * * *',
+    description:
+      'When the nightly report runs (cron, read in PATCHBAY_TIMEZONE); it reports on the previous day.',
+  },
+  {
+    env: 'REPORT_TARGET_SERVICE_LEVEL_PERCENT',
+    type: 'int',
+    default: '80',
+    min: 0,
+    max: 100,
+    description: 'Service level target: % of offered conversations answered within the queue threshold.',
+  },
+  {
+    env: 'REPORT_TARGET_AHT_SECONDS',
+    type: 'int',
+    default: '600',
+    min: 1,
+    max: 86400,
+    description: 'Average handle time target (the report alerts above it).',
+  },
+  {
+    env: 'REPORT_TARGET_ABANDON_PERCENT',
+    type: 'int',
+    default: '5',
+    min: 0,
+    max: 100,
+    description: 'Abandon rate target (the report alerts above it).',
+  },
+  {
+    env: 'PRESENCE_ENABLED',
+    type: 'bool',
+    default: 'true',
+    description: 'Run the agent presence feed (needs GENESYS_*); one replica holds it at a time.',
+  },
+  {
+    env: 'PRESENCE_POLL_SECONDS',
+    type: 'int',
+    default: '5',
+    min: 1,
+    max: 300,
+    description: 'While the notification socket is down, poll bulk presence this often.',
+  },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof settings)[number]['env'];
