@@ -25,11 +25,12 @@ testEachDialect(
     const db = store.db as unknown as Kysely<Events>;
     // Which transaction each fn ran in: SQLite's txid is not exposed, so we compare the connection's
     // total_changes-independent marker: a temp value set by the first fn of a batch is visible to the rest.
+    // Indexed by caller: a batch that had a failure runs again, and the last run is the one committed.
     const txMarkers: string[] = [];
     const calls = Array.from({ length: 20 }, (_, i) =>
       store.durable(async (trx) => {
         const t = trx as unknown as Kysely<Events>;
-        txMarkers.push(await transactionMarker(t, dialect));
+        txMarkers[i] = await transactionMarker(t, dialect);
         await t
           .insertInto('events')
           .values({ id: `e${i}`, body: 'x' })

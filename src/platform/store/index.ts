@@ -35,8 +35,8 @@ export interface Store {
   ping(): Promise<void>;
   /**
    * Runs fn in a transaction and resolves after the commit is durable. On SQLite, concurrent calls
-   * share one commit (group commit; each fn in its own savepoint, so one failure doesn't abort the
-   * others). Inside fn use only `trx`, never `store.db` or a nested `durable()`.
+   * share one commit (group commit; one failure doesn't abort the others, and fn may then run a
+   * second time). Inside fn use only `trx`, never `store.db`, a nested `durable()` or other I/O.
    */
   durable<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** A plain transaction (on SQLite: BEGIN IMMEDIATE, no batching). */
