@@ -6,6 +6,8 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Ctx } from './context.ts';
+import { SfError } from './errors.ts';
+import { emailToCase } from './object-routing.ts';
 import type { StreamingHub } from './streaming.ts';
 
 const bad = (reply: FastifyReply, message: string) =>
@@ -99,6 +101,40 @@ export function registerControls(app: FastifyInstance, ctx: Ctx, hub: StreamingH
     if (vals.maxConcurrentLong !== undefined) ctx.limits.maxConcurrentLong = vals.maxConcurrentLong;
     if (vals.longRequestMs !== undefined) ctx.limits.longRequestMs = vals.longRequestMs;
     return { dailyApiRequests: ctx.limits.max, used: ctx.limits.used() };
+  });
+
+  // Email-to-Case: an e-mail to a queue's address becomes a Case owned by the queue + its inbound EmailMessage.
+  app.post('/__sandbox/email-to-case', async (req, reply) => {
+    const b = objectBody(req.body);
+    const str = (k: string, max: number) =>
+      typeof b?.[k] === 'string' && b[k].length <= max ? b[k] : undefined;
+    const queue = str('queue', 80);
+    const fromAddress = str('fromAddress', 255);
+    const subject = str('subject', 255) ?? '';
+    const body = str('body', 32000) ?? '';
+    if (!b || !queue || !fromAddress)
+      return bad(reply, 'expected { queue, fromAddress, fromName?, subject?, body?, skills? }');
+    for (const k of ['fromName', 'skills', 'subject', 'body'])
+      if (b[k] !== undefined && typeof b[k] !== 'string') return bad(reply, `${k} must be a string`);
+    try {
+      return await reply.code(201).send(
+        emailToCase(
+          ctx.org.store,
+          {
+            queue,
+            fromAddress,
+            subject,
+            body,
+            fromName: str('fromName', 80),
+            skills: str('skills', 1000),
+          },
+          ctx.now(),
+        ),
+      );
+    } catch (err) {
+      if (err instanceof SfError) return bad(reply, err.message);
+      throw err;
+    }
   });
 
   app.put('/__sandbox/streaming', async (req, reply) => {

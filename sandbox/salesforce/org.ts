@@ -7,6 +7,7 @@ import { IdMinter, to18 } from './ids.ts';
 import { SchemaIndex } from './schema-index.ts';
 import type { ObjectDef } from './schema-types.ts';
 import { standardSchema } from './schema.ts';
+import { installObjectRouting, objectRoutingSchema } from './object-routing.ts';
 import { seed, type SeedOptions, type SeedSummary } from './seed.ts';
 import { Store } from './store.ts';
 
@@ -23,9 +24,10 @@ export interface Org {
 }
 
 export function createOrg(opts: { now: () => number; schema?: ObjectDef[] }): Org {
-  const schema = new SchemaIndex([...standardSchema, ...(opts.schema ?? [])]);
+  const schema = new SchemaIndex([...standardSchema, ...objectRoutingSchema, ...(opts.schema ?? [])]);
   const ids = new IdMinter();
   const store = new Store(schema, ids, opts.now);
+  installObjectRouting(store);
   const org: Org = {
     orgId: to18('00D5P0000000001'),
     schema,

@@ -13,6 +13,12 @@ import { coerce, fieldLabel, toDateString, type Stored } from './values.ts';
 export type Rec = Record<string, Stored>;
 export type ChangeType = 'CREATE' | 'UPDATE' | 'DELETE' | 'UNDELETE';
 
+export interface StoreTrigger {
+  object: string;
+  before?: (rec: Rec, prev: Rec | undefined) => void;
+  after?: (rec: Rec, prev: Rec | undefined) => void;
+}
+
 export interface ChangeEvent {
   entity: string;
   changeType: ChangeType;
@@ -59,6 +65,12 @@ export class Store {
   userId = '';
   /** While true, commits publish no events (bulk seeding must not flood the streaming log). */
   muted = false;
+  /**
+   * Apex-like triggers: `before` may change the record about to be saved (or throw an SfError to
+   * reject the write), `after` runs in the same transaction once the row is saved. `prev` is the
+   * record before an update (undefined on insert).
+   */
+  readonly triggers: StoreTrigger[] = [];
 
   constructor(schema: SchemaIndex, ids: IdMinter, now: () => number) {
     this.schema = schema;
@@ -176,6 +188,7 @@ export class Store {
       if (meta.fieldsByLower.has('ownerid') && rec.OwnerId === null) rec.OwnerId = this.userId || null;
       if (meta.name === 'Case') rec.CaseNumber = String(++this.caseNumber).padStart(8, '0');
       this.derive(meta, rec);
+      this.runTriggers(meta, 'before', rec, undefined);
       this.checkRequired(meta, rec);
       this.checkReferences(meta, values);
       this.checkUnique(t, rec);
@@ -189,6 +202,7 @@ export class Store {
         Object.keys(rec).filter((k) => rec[k] !== null),
         [],
       );
+      this.runTriggers(meta, 'after', rec, undefined);
       return rec;
     });
   }
@@ -212,6 +226,7 @@ export class Store {
         SystemModstamp: now,
       };
       this.derive(meta, rec);
+      this.runTriggers(meta, 'before', rec, prev);
       this.checkRequired(meta, rec);
       this.checkReferences(meta, values);
       this.checkUnique(t, rec);
@@ -226,6 +241,7 @@ export class Store {
         changed,
         changed.filter((k) => rec[k] === null),
       );
+      this.runTriggers(meta, 'after', rec, prev);
       return rec;
     });
   }
@@ -254,6 +270,11 @@ export class Store {
       this.afterWrite(meta, undefined, prev);
       this.emit(meta, 'DELETE', prev, [], []);
     });
+  }
+
+  private runTriggers(meta: ObjectMeta, phase: 'before' | 'after', rec: Rec, prev: Rec | undefined): void {
+    if (this.muted) return;
+    for (const t of this.triggers) if (t.object === meta.name) t[phase]?.(rec, prev);
   }
 
   /** The field rules of the REST API, in the order the platform reports them. */
