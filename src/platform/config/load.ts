@@ -31,6 +31,10 @@ export interface Config {
     targets: { serviceLevelPercent: number; ahtSeconds: number; abandonPercent: number };
   };
   presence: { enabled: boolean; pollMs: number };
+  /** Lease TTL of single-owner tasks (src/platform/leader). */
+  leadership: { ttlMs: number };
+  /** Alert sinks beyond the log (src/platform/alerts); empty `emailTo` = no e-mail. */
+  alerts: { webhookUrl: string | undefined; emailTo: string[]; renotifyMs: number };
   /** Where each setting's effective value came from, for `config check`. */
   sources: Partial<Record<SettingName, 'env' | '.env' | 'file' | 'default'>>;
   raw: Partial<Record<SettingName, string>>;
@@ -147,6 +151,15 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       },
     },
     presence: { enabled: values.PRESENCE_ENABLED as boolean, pollMs: num('PRESENCE_POLL_SECONDS') * 1000 },
+    leadership: { ttlMs: num('PATCHBAY_LEADER_TTL_SECONDS') * 1000 },
+    alerts: {
+      webhookUrl: str('PATCHBAY_ALERT_WEBHOOK_URL'),
+      emailTo: (str('PATCHBAY_ALERT_EMAIL_TO') ?? '')
+        .split(',')
+        .map((r) => r.trim())
+        .filter((r) => r !== ''),
+      renotifyMs: num('PATCHBAY_ALERT_RENOTIFY_MINUTES') * 60_000,
+    },
     sources: from,
     raw,
   };
@@ -236,6 +249,8 @@ function crossCheck(values: Partial<Record<SettingName, string | number | boolea
   const tz = values.PATCHBAY_TIMEZONE as string | undefined;
   if (tz !== undefined && !isTimeZone(tz))
     issues.push({ key: 'PATCHBAY_TIMEZONE', message: `unknown IANA time zone "${tz}"` });
+  if (values.PATCHBAY_ALERT_EMAIL_TO !== undefined && values.SMTP_URL === undefined)
+    issues.push({ key: 'SMTP_URL', message: 'required when PATCHBAY_ALERT_EMAIL_TO is set' });
   const cron = values.REPORT_CRON as string | undefined;
   if (cron !== undefined) {
     try {

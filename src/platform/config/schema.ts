@@ -232,6 +232,38 @@ export const settings = [
     max: 300,
     description: 'While the notification socket is down, poll bulk presence this often.',
   },
+  {
+    env: 'PATCHBAY_LEADER_TTL_SECONDS',
+    type: 'int',
+    default: '15',
+    min: 2,
+    max: 300,
+    description:
+      'Lease of single-owner tasks (presence feed, case routing): a dead replica is replaced after this plus a third of it.',
+  },
+  {
+    env: 'PATCHBAY_ALERT_WEBHOOK_URL',
+    type: 'url',
+    schemes: ['http', 'https'],
+    secret: true,
+    description:
+      'Alerts are POSTed here as Slack-compatible JSON `{ text }` (e.g. a Slack incoming webhook).',
+  },
+  {
+    env: 'PATCHBAY_ALERT_EMAIL_TO',
+    type: 'string',
+    description:
+      'Comma-separated addresses that receive alerts by e-mail (needs SMTP_URL; sent from SMTP_FROM).',
+  },
+  {
+    env: 'PATCHBAY_ALERT_RENOTIFY_MINUTES',
+    type: 'int',
+    default: '60',
+    min: 0,
+    max: 10080,
+    description:
+      'Repeat the notification of an alert still open (and still raised) after this long; 0 = never.',
+  },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof settings)[number]['env'];
