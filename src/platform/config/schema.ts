@@ -83,6 +83,13 @@ export const settings = [
     description: 'Base64 of 32 random bytes; encrypts stored credentials (AES-256-GCM).',
   },
   {
+    env: 'PATCHBAY_ENCRYPTION_OLD_KEYS',
+    type: 'string',
+    secret: true,
+    description:
+      'Comma-separated base64 keys that were PATCHBAY_ENCRYPTION_KEY before a rotation; used only to decrypt.',
+  },
+  {
     env: 'PATCHBAY_TIMEZONE',
     type: 'string',
     default: 'UTC',
@@ -263,6 +270,46 @@ export const settings = [
     max: 10080,
     description:
       'Repeat the notification of an alert still open (and still raised) after this long; 0 = never.',
+  },
+  {
+    env: 'PATCHBAY_LOG_DIR',
+    type: 'string',
+    description:
+      'Also write logs to daily files `patchbay-YYYY-MM-DD.log` in this folder (see PATCHBAY_LOG_RETENTION_DAYS).',
+  },
+  {
+    env: 'PATCHBAY_LOG_RETENTION_DAYS',
+    type: 'int',
+    default: '14',
+    min: 1,
+    max: 3650,
+    description: 'Daily log files older than this many days are deleted.',
+  },
+  {
+    env: 'CASE_ROUTING_ENABLED',
+    type: 'bool',
+    default: 'false',
+    description:
+      'Route Email-to-Case cases from the Salesforce routing table to CIC workgroups / Genesys Cloud queues.',
+  },
+  {
+    env: 'CASE_ROUTING_STREAM',
+    type: 'enum',
+    default: 'pushtopic',
+    values: ['pushtopic', 'cdc'],
+    description: 'How routing-table entries are received: the PushTopic (as SORS) or Change Data Capture.',
+  },
+  {
+    env: 'CASE_ROUTING_PUSHTOPIC',
+    type: 'string',
+    default: 'ININObjectRouting',
+    description: 'Name of the PushTopic on the routing table (created if missing).',
+  },
+  {
+    env: 'CASE_ROUTING_INSTANCE_NAME',
+    type: 'string',
+    default: 'patchbay',
+    description: 'Name of this routing instance (organisation) on the heartbeat and the status dashboard.',
   },
 ] as const satisfies readonly Setting[];
 
