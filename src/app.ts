@@ -6,11 +6,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { registerAdminRoutes } from './platform/admin/routes.ts';
+import { alertMigrations, createAlerts, registerAlertRoutes, type Alerts } from './platform/alerts/index.ts';
 import { apiKeyMigrations } from './platform/auth/api-keys.ts';
 import { inboxMigrations } from './platform/inbox/inbox.ts';
 import type { Config } from './platform/config/load.ts';
 import { createHttpServer } from './platform/http/server.ts';
 import { createQueue, type Clock, type Queue } from './platform/jobs/index.ts';
+import { createLeadership, leaderMigrations, type Leadership } from './platform/leader/index.ts';
 import { createLogger, type Logger } from './platform/log/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics/registry.ts';
 import { openStore, type Migration, type Store } from './platform/store/index.ts';
@@ -20,7 +22,12 @@ export const version: string = (
 ).version;
 
 /** Every migration of the hub: platform modules and features (the store adds its own). */
-export const migrations: Migration[] = [...apiKeyMigrations, ...inboxMigrations];
+export const migrations: Migration[] = [
+  ...apiKeyMigrations,
+  ...inboxMigrations,
+  ...leaderMigrations,
+  ...alertMigrations,
+];
 
 export interface Hub {
   config: Config;
@@ -29,6 +36,10 @@ export interface Hub {
   queue: Queue;
   metrics: Metrics;
   app: FastifyInstance;
+  /** Raise/resolve operational alerts (de-duplicated; log, webhook and e-mail sinks). */
+  alerts: Alerts;
+  /** Single-owner tasks (`runWhileLeader`); elections start with the workers. */
+  leadership: Leadership;
   /** Listen on the configured host/port and start the workers; resolves to the URL. */
   start(): Promise<string>;
   /** Graceful stop: stop accepting, let in-flight jobs finish within the deadline, close the store. */
@@ -62,6 +73,26 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     },
   });
   metrics.setQueueSource(queue);
+  const alerts = createAlerts({
+    store,
+    log,
+    queue,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    renotifyMs: config.alerts.renotifyMs,
+    sinks: {
+      webhook: config.alerts.webhookUrl === undefined ? undefined : { url: config.alerts.webhookUrl },
+      email:
+        config.mail === undefined || config.alerts.emailTo.length === 0
+          ? undefined
+          : { smtpUrl: config.mail.url, from: config.mail.from, to: config.alerts.emailTo },
+    },
+  });
+  const leadership = createLeadership({
+    store,
+    log,
+    ttlMs: config.leadership.ttlMs,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
 
   const app = await createHttpServer({
     log,
@@ -94,6 +125,7 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     ],
   });
   await registerAdminRoutes(app, { store, queue });
+  await registerAlertRoutes(app, { store });
 
   let stopped = false;
   return {
@@ -103,9 +135,14 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     queue,
     metrics,
     app,
+    alerts,
+    leadership,
     async start() {
       await app.listen({ host: config.host, port: config.port });
-      if (opts.workers !== false) queue.start();
+      if (opts.workers !== false) {
+        queue.start();
+        await leadership.start();
+      }
       const addr = app.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
       return `http://${config.host}:${port}`;
@@ -113,6 +150,7 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      await leadership.stop();
       await queue.stop({ deadlineMs: config.jobs.shutdownDeadlineMs });
       await app.close();
       await store.close();
