@@ -1,0 +1,8 @@
+export {
+  createMailer,
+  classifyMailError,
+  MailError,
+  type Mailer,
+  type MailMessage,
+  type MailAttachment,
+} from './mailer.ts';
