@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { createConnectors, type Connectors } from './connectors/index.ts';
 import { registerAdminRoutes } from './platform/admin/routes.ts';
 import { alertMigrations, createAlerts, registerAlertRoutes, type Alerts } from './platform/alerts/index.ts';
 import { apiKeyMigrations } from './platform/auth/api-keys.ts';
@@ -40,6 +41,8 @@ export interface Hub {
   alerts: Alerts;
   /** Single-owner tasks (`runWhileLeader`); elections start with the workers. */
   leadership: Leadership;
+  /** Vendor clients, present when their settings are configured (src/connectors). */
+  connectors: Connectors;
   /** Listen on the configured host/port and start the workers; resolves to the URL. */
   start(): Promise<string>;
   /** Graceful stop: stop accepting, let in-flight jobs finish within the deadline, close the store. */
@@ -60,6 +63,7 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
   const metrics = createMetrics({ defaultMetrics: true });
   const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
   await store.migrate(migrations);
+  const connectors = createConnectors(config, { store, log, metrics });
   const queue = createQueue({
     store,
     log,
@@ -137,6 +141,10 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     app,
     alerts,
     leadership,
+    connectors: {
+      ...(connectors.salesforce ? { salesforce: connectors.salesforce } : {}),
+      ...(connectors.genesys ? { genesys: connectors.genesys } : {}),
+    },
     async start() {
       await app.listen({ host: config.host, port: config.port });
       if (opts.workers !== false) {
@@ -152,6 +160,7 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
       stopped = true;
       await leadership.stop();
       await queue.stop({ deadlineMs: config.jobs.shutdownDeadlineMs });
+      await connectors.close();
       await app.close();
       await store.close();
     },

@@ -21,7 +21,15 @@ export interface Config {
   jobs: { leaseMs: number; maxAgeMs: number; pollMs: number; shutdownDeadlineMs: number };
   salesforce: { loginUrl: string; clientId: string; clientSecret: string; apiVersion: string } | undefined;
   genesys:
-    | { apiUrl: string; loginUrl: string; clientId: string; clientSecret: string; loginClientId: string }
+    | {
+        apiUrl: string;
+        loginUrl: string;
+        clientId: string;
+        clientSecret: string;
+        loginClientId: string;
+        /** Requests per minute for the OAuth client, across replicas (GENESYS_RATE_LIMIT_PER_MINUTE). */
+        rateLimitPerMinute: number;
+      }
     | undefined;
   /** Outgoing mail (SMTP_URL); undefined when not configured. */
   mail: { url: string; from: string } | undefined;
@@ -135,6 +143,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
           clientId: str('GENESYS_CLIENT_ID') as string,
           clientSecret: str('GENESYS_CLIENT_SECRET') as string,
           loginClientId: str('GENESYS_LOGIN_CLIENT_ID') ?? (str('GENESYS_CLIENT_ID') as string),
+          rateLimitPerMinute: num('GENESYS_RATE_LIMIT_PER_MINUTE'),
         }
       : undefined,
     mail: str('SMTP_URL') ? { url: str('SMTP_URL') as string, from: str('SMTP_FROM') as string } : undefined,

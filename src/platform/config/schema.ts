@@ -170,6 +170,15 @@ export const settings = [
   },
   { env: 'GENESYS_CLIENT_SECRET', type: 'string', secret: true, description: 'Genesys OAuth client secret.' },
   {
+    env: 'GENESYS_RATE_LIMIT_PER_MINUTE',
+    type: 'int',
+    default: '300',
+    min: 1,
+    max: 100000,
+    description:
+      'Requests per minute to Genesys for this OAuth client, shared by every hub replica (a database token bucket).',
+  },
+  {
     env: 'GENESYS_LOGIN_CLIENT_ID',
     type: 'string',
     description:
