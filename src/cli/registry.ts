@@ -6,6 +6,7 @@ import { createQueue } from '../platform/jobs/index.ts';
 import { createLogger } from '../platform/log/logger.ts';
 import { openStore, type Store } from '../platform/store/index.ts';
 import { UsageError, type CommandSpec } from './commands.ts';
+import { opsCommands } from './ops-commands.ts';
 import { sandboxCommands } from './sandbox-commands.ts';
 import { untilSignal } from './signals.ts';
 
@@ -196,5 +197,6 @@ export const commands: CommandSpec[] = [
       });
     },
   },
+  ...opsCommands,
   ...sandboxCommands,
 ];
