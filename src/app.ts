@@ -6,13 +6,25 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createConnectors, type Connectors } from './connectors/index.ts';
+import { createMailer } from './connectors/mail/index.ts';
+import { analyticsFromConnector } from './features/reports/genesys-source.ts';
+import { registerReports, reportMigrations, type Reports } from './features/reports/index.ts';
+import { caseRoutingMigrations, registerCaseRouting } from './features/case-routing/index.ts';
+import { registerScreenPop, sfMirrorMigrations } from './features/screen-pop/index.ts';
 import { registerAdminRoutes } from './platform/admin/routes.ts';
 import { alertMigrations, createAlerts, registerAlertRoutes, type Alerts } from './platform/alerts/index.ts';
 import { apiKeyMigrations } from './platform/auth/api-keys.ts';
 import { inboxMigrations } from './platform/inbox/inbox.ts';
 import type { Config } from './platform/config/load.ts';
 import { createHttpServer } from './platform/http/server.ts';
-import { createQueue, type Clock, type Queue } from './platform/jobs/index.ts';
+import {
+  createQueue,
+  createScheduler,
+  systemClock,
+  type Clock,
+  type Queue,
+  type Scheduler,
+} from './platform/jobs/index.ts';
 import { createLeadership, leaderMigrations, type Leadership } from './platform/leader/index.ts';
 import { createLogger, type Logger } from './platform/log/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics/registry.ts';
@@ -22,12 +34,18 @@ export const version: string = (
   JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }
 ).version;
 
+/** CLI commands of features (src/cli/registry.ts lists them). */
+export { screenPopCommands } from './features/screen-pop/index.ts';
+
 /** Every migration of the hub: platform modules and features (the store adds its own). */
 export const migrations: Migration[] = [
   ...apiKeyMigrations,
   ...inboxMigrations,
   ...leaderMigrations,
   ...alertMigrations,
+  ...sfMirrorMigrations,
+  ...caseRoutingMigrations,
+  ...reportMigrations,
 ];
 
 export interface Hub {
@@ -43,6 +61,10 @@ export interface Hub {
   leadership: Leadership;
   /** Vendor clients, present when their settings are configured (src/connectors). */
   connectors: Connectors;
+  /** Cron schedules (rows, fired once across replicas); started with the workers. */
+  scheduler: Scheduler;
+  /** The nightly analytics report (features/reports). */
+  reports: Reports;
   /** Listen on the configured host/port and start the workers; resolves to the URL. */
   start(): Promise<string>;
   /** Graceful stop: stop accepting, let in-flight jobs finish within the deadline, close the store. */
@@ -130,6 +152,23 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
   });
   await registerAdminRoutes(app, { store, queue });
   await registerAlertRoutes(app, { store });
+  await registerScreenPop(app, { config, store, log, metrics, leadership, salesforce: connectors.salesforce });
+  await registerCaseRouting({ app, store, queue, log, config, alerts, leadership });
+
+  const clock = opts.clock ?? systemClock;
+  const scheduler = createScheduler({ store, log, clock });
+  const mailer = config.mail ? createMailer(config.mail) : undefined;
+  const reports = await registerReports({
+    config,
+    log,
+    store,
+    queue,
+    scheduler,
+    app,
+    clock,
+    analytics: connectors.genesys ? analyticsFromConnector(connectors.genesys) : undefined,
+    mailer,
+  });
 
   let stopped = false;
   return {
@@ -145,10 +184,13 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
       ...(connectors.salesforce ? { salesforce: connectors.salesforce } : {}),
       ...(connectors.genesys ? { genesys: connectors.genesys } : {}),
     },
+    scheduler,
+    reports,
     async start() {
       await app.listen({ host: config.host, port: config.port });
       if (opts.workers !== false) {
         queue.start();
+        scheduler.start();
         await leadership.start();
       }
       const addr = app.server.address();
@@ -159,8 +201,10 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
       if (stopped) return;
       stopped = true;
       await leadership.stop();
+      await scheduler.stop();
       await queue.stop({ deadlineMs: config.jobs.shutdownDeadlineMs });
       await connectors.close();
+      mailer?.close();
       await app.close();
       await store.close();
     },

@@ -1,10 +1,11 @@
 /** Every CLI command, in help order. */
-import { createHub, migrations } from '../app.ts';
+import { createHub, migrations, screenPopCommands } from '../app.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../platform/auth/api-keys.ts';
 import { describeConfig, loadConfig, type Config } from '../platform/config/load.ts';
 import { createQueue } from '../platform/jobs/index.ts';
 import { createLogger } from '../platform/log/logger.ts';
 import { openStore, type Store } from '../platform/store/index.ts';
+import { reportCommands } from '../features/reports/cli.ts';
 import { UsageError, type CommandSpec } from './commands.ts';
 import { opsCommands } from './ops-commands.ts';
 import { sandboxCommands } from './sandbox-commands.ts';
@@ -198,5 +199,7 @@ export const commands: CommandSpec[] = [
     },
   },
   ...opsCommands,
+  ...screenPopCommands,
+  ...reportCommands,
   ...sandboxCommands,
 ];

@@ -3,7 +3,7 @@ import type { Queue } from '../../platform/jobs/index.ts';
 import { isDate } from './kpi.ts';
 import type { Reports } from './service.ts';
 
-declare module '../../platform/jobs/index.ts' {
+declare module '../../platform/jobs/types.ts' {
   interface JobKinds {
     /** `date` absent: yesterday in the organisation's time zone, at run time (the nightly schedule). */
     'report-generate': { date?: string };

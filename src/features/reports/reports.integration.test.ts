@@ -12,6 +12,7 @@ import { startGenesysSandbox, type GenesysSandbox } from '../../../sandbox/genes
 import { runSimulation } from '../../../sandbox/simulator/index.ts';
 import { startSmtpSandbox, type SmtpSandbox } from '../../../sandbox/smtp/index.ts';
 import { withTestDatabase } from '../../../test/support/databases.ts';
+import { startTestHub } from '../../../test/support/hub.ts';
 import { testLogger } from '../../../test/support/logger.ts';
 import { createGenesysConnector } from '../../connectors/genesys/client.ts';
 import { createMailer } from '../../connectors/mail/index.ts';
@@ -243,6 +244,43 @@ void describe('nightly report on a simulated day', () => {
       },
       reportMigrations,
     );
+  });
+
+  void it('the hub archives reports: POST /v1/reports/{date}/run, GET /v1/reports/{date} (admin key)', async () => {
+    smtp.clear();
+    const t = await startTestHub({
+      env: {
+        GENESYS_API_URL: gc.url,
+        GENESYS_CLIENT_ID: gc.clientId,
+        GENESYS_CLIENT_SECRET: gc.clientSecret,
+        SMTP_URL: `smtp://127.0.0.1:${smtp.smtpPort}`,
+        REPORT_RECIPIENTS: 'cc-leads@patchbay.test',
+        PATCHBAY_TIMEZONE: TZ,
+        PRESENCE_ENABLED: 'false',
+      },
+    });
+    try {
+      const auth = { authorization: `Bearer ${t.apiKey}` };
+      assert.equal((await fetch(`${t.url}/v1/reports/${DAY}`)).status, 401);
+      assert.equal((await fetch(`${t.url}/v1/reports/${DAY}`, { headers: auth })).status, 404);
+      const run = await fetch(`${t.url}/v1/reports/${DAY}/run`, { method: 'POST', headers: auth });
+      assert.equal(run.status, 202);
+      await smtp.waitForMessage((m) => m.subject.includes(DAY));
+      const pdf = await fetch(`${t.url}/v1/reports/${DAY}`, { headers: auth });
+      assert.equal(pdf.status, 200);
+      assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+      assert.equal(
+        Buffer.from(await pdf.arrayBuffer())
+          .subarray(0, 5)
+          .toString(),
+        '%PDF-',
+      );
+      const bad = await fetch(`${t.url}/v1/reports/2026-02-30`, { headers: auth });
+      assert.equal(bad.status, 400);
+      assert.equal(((await bad.json()) as { error: { code: string } }).error.code, 'bad_request');
+    } finally {
+      await t.stop();
+    }
   });
 });
 
