@@ -98,13 +98,19 @@ export function createGenesysConnector(opts: GenesysConnectorOptions): GenesysCo
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const abort = new AbortController();
+  const closed = new Promise<never>((_, reject) =>
+    abort.signal.addEventListener('abort', () => reject(new Error('connector closed')), { once: true }),
+  );
+  closed.catch(() => undefined);
+  /** A token from the shared bucket; `close()` ends the wait at once (the bucket's own sleep cannot be cut short). */
+  const takeToken = () => Promise.race([bucket.acquire(1, abort.signal), closed]);
   const apis = new Map<unknown, unknown>();
   let expiresAt = 0;
   let loggingIn: Promise<void> | undefined;
 
   function login(): Promise<void> {
     loggingIn ??= (async () => {
-      await bucket.acquire(1, abort.signal);
+      await takeToken();
       const started = performance.now();
       try {
         const auth = await client.loginClientCredentialsGrant(opts.clientId, opts.clientSecret);
@@ -151,7 +157,7 @@ export function createGenesysConnector(opts: GenesysConnectorOptions): GenesysCo
         });
       await ensureToken();
       try {
-        await bucket.acquire(1, abort.signal);
+        await takeToken();
       } catch {
         throw new VendorRetryableError(`genesys ${name}: connector closed while waiting for the rate limit`, {
           vendor: 'genesys',
