@@ -265,7 +265,7 @@ void describe('nightly report on a simulated day', () => {
       assert.equal((await fetch(`${t.url}/v1/reports/${DAY}`, { headers: auth })).status, 404);
       const run = await fetch(`${t.url}/v1/reports/${DAY}/run`, { method: 'POST', headers: auth });
       assert.equal(run.status, 202);
-      await smtp.waitForMessage((m) => m.subject.includes(DAY));
+      await smtp.waitForMessage((m) => (m.subject ?? '').includes(DAY));
       const pdf = await fetch(`${t.url}/v1/reports/${DAY}`, { headers: auth });
       assert.equal(pdf.status, 200);
       assert.equal(pdf.headers.get('content-type'), 'application/pdf');
