@@ -44,7 +44,8 @@ export class StreamingHub {
 
   constructor(ctx: Ctx) {
     this.ctx = ctx;
-    const NodeAdapter = (faye as { NodeAdapter: new (o: object) => StreamingHub['adapter'] }).NodeAdapter;
+    const NodeAdapter = (faye as unknown as { NodeAdapter: new (o: object) => StreamingHub['adapter'] })
+      .NodeAdapter;
     this.adapter = new NodeAdapter({ mount: '/cometd', timeout: 110 });
     this.adapter.addExtension({
       incoming: (
