@@ -1,0 +1,226 @@
+/**
+ * Keeps the mirror current from Salesforce: an initial load by paged query, Change Data Capture
+ * from the stored replay ID, and a periodic incremental catch-up by `SystemModstamp` (which also
+ * covers events lost beyond CDC's 72 h retention). Runs on one replica at a time (leadership).
+ */
+import { soql, soqlFields, soqlIdentifier } from '../../connectors/salesforce/soql.ts';
+import type { SalesforceConnector } from '../../connectors/salesforce/client.ts';
+import type { Logger } from '../../platform/log/logger.ts';
+import {
+  actionForChange,
+  catchUpStart,
+  contactFields,
+  maxWatermark,
+  relevantFields,
+  rowFromRecord,
+  type ChangeEventHeader,
+  type MirrorOptions,
+  type MirrorRow,
+  type Watermark,
+} from './model.ts';
+import { stateKeys, type MirrorRepo } from './repo.ts';
+
+/** The connector operations the mirror needs (a fake in unit tests, the connector in the hub). */
+export type MirrorSource = Pick<SalesforceConnector, 'query' | 'queryPages' | 'subscribe'>;
+
+export interface MirrorSyncOptions extends MirrorOptions {
+  /** Incremental catch-up period (default 5 min); 0 = only at start. */
+  catchUpMs: number;
+  /** How far back each catch-up re-reads before the watermark (default 60 s). */
+  overlapMs: number;
+  pageSize: number;
+}
+
+export interface MirrorSyncDeps {
+  repo: MirrorRepo;
+  source: MirrorSource;
+  log: Logger;
+  now?: () => number;
+  /** Called after changes are applied (metrics). */
+  onApplied?: (source: 'load' | 'cdc' | 'catchup', count: number) => void;
+}
+
+export interface MirrorSync {
+  /** Subscribes, loads (first time) and schedules catch-ups; resolves with a stop function. */
+  start(): Promise<() => Promise<void>>;
+  initialLoad(): Promise<number>;
+  catchUp(): Promise<number>;
+  /** Applies one CDC event payload (exported for tests). */
+  handleChange(payload: unknown): Promise<void>;
+}
+
+const CHANNEL = '/data/ContactChangeEvent';
+
+export function createMirrorSync(opts: MirrorSyncOptions, deps: MirrorSyncDeps): MirrorSync {
+  const { repo, source } = deps;
+  const log = deps.log.child({ feature: 'sf-mirror' });
+  const now = deps.now ?? Date.now;
+  const fields = soqlFields(contactFields(opts));
+  const relevant = relevantFields(opts);
+  let catchingUp: Promise<number> | undefined;
+
+  const rowsOf = (records: readonly Record<string, unknown>[]): MirrorRow[] =>
+    records.flatMap((r) => {
+      const row = rowFromRecord(r, opts);
+      return row ? [row] : [];
+    });
+  const markOf = (rows: readonly MirrorRow[]): Watermark | undefined =>
+    rows.reduce<Watermark | undefined>((w, r) => maxWatermark(w, { ts: r.modstamp, id: r.id }), undefined);
+
+  async function saveWatermark(w: Watermark | undefined): Promise<void> {
+    const next = maxWatermark(await repo.watermark(), w);
+    if (next) await repo.setState(stateKeys.watermark, JSON.stringify(next), now());
+  }
+
+  async function applied(src: 'load' | 'cdc' | 'catchup', n: number): Promise<void> {
+    if (n > 0) await repo.setState(stateKeys.lastChangeAt, String(now()), now());
+    deps.onApplied?.(src, n);
+  }
+
+  async function initialLoad(): Promise<number> {
+    const started = now();
+    let total = 0;
+    let mark: Watermark | undefined;
+    await source.queryPages<Record<string, unknown>>(
+      soql`SELECT ${fields} FROM Contact`,
+      async (page) => {
+        const rows = rowsOf(page.records);
+        total += await repo.apply(rows, now());
+        mark = maxWatermark(mark, markOf(rows));
+      },
+      { pageSize: opts.pageSize },
+    );
+    await saveWatermark(mark ?? { ts: started, id: '' });
+    await repo.setState(stateKeys.loadedAt, String(now()), now());
+    await applied('load', total);
+    log.info({ contacts: total, ms: now() - started }, 'salesforce mirror: initial load done');
+    return total;
+  }
+
+  async function runCatchUp(): Promise<number> {
+    const since = catchUpStart(await repo.watermark(), opts.overlapMs);
+    let total = 0;
+    let mark: Watermark | undefined;
+    await source.queryPages<Record<string, unknown>>(
+      soql`SELECT ${fields}, IsDeleted FROM Contact WHERE SystemModstamp >= ${since} ORDER BY SystemModstamp, Id`,
+      async (page) => {
+        const rows = rowsOf(page.records);
+        total += await repo.apply(rows, now());
+        mark = maxWatermark(mark, markOf(rows));
+      },
+      { all: true, pageSize: opts.pageSize },
+    );
+    await saveWatermark(mark);
+    await applied('catchup', total);
+    if (total > 0) log.info({ contacts: total }, 'salesforce mirror: catch-up applied changes');
+    return total;
+  }
+
+  function catchUp(): Promise<number> {
+    catchingUp ??= runCatchUp().finally(() => {
+      catchingUp = undefined;
+    });
+    return catchingUp;
+  }
+
+  async function refetch(ids: readonly string[]): Promise<number> {
+    const { records } = await source.query<Record<string, unknown>>(
+      soql`SELECT ${fields}, IsDeleted FROM ${soqlIdentifier('Contact')} WHERE Id IN ${ids}`,
+      { all: true },
+    );
+    const rows = rowsOf(records);
+    const found = new Set(rows.map((r) => r.id));
+    const missing = ids.filter((id) => !found.has(id));
+    let n = await repo.apply(rows, now());
+    // Gone even from the recycle bin: treat as deleted.
+    if (missing.length > 0) {
+      await repo.markDeleted(missing, now(), now());
+      n += missing.length;
+    }
+    return n;
+  }
+
+  async function handleChange(payload: unknown): Promise<void> {
+    const header = (payload as { ChangeEventHeader?: ChangeEventHeader } | undefined)?.ChangeEventHeader;
+    const action = actionForChange(header, relevant);
+    switch (action.kind) {
+      case 'ignore':
+        return;
+      case 'refetch':
+        await applied('cdc', await refetch(action.ids));
+        return;
+      case 'delete':
+        await repo.markDeleted(action.ids, action.at, now());
+        await applied('cdc', action.ids.length);
+        return;
+      case 'resync':
+        log.warn('salesforce mirror: CDC overflow/gap without IDs; catching up');
+        await catchUp();
+        return;
+      default: {
+        const never: never = action;
+        return never;
+      }
+    }
+  }
+
+  async function subscribe() {
+    const stored = await repo.getState(stateKeys.replayId);
+    const onEvent = async (e: { replayId: number; payload: unknown }) => {
+      await handleChange(e.payload);
+      await repo.setState(stateKeys.replayId, String(e.replayId), now());
+    };
+    if (stored !== undefined) {
+      try {
+        return { sub: await source.subscribe(CHANNEL, { replayId: Number(stored) }, onEvent), resumed: true };
+      } catch (err) {
+        // Replay ID beyond retention (or otherwise refused): start from new events; the catch-up fills the gap.
+        log.warn(
+          { code: (err as { code?: string }).code },
+          'salesforce mirror: cannot resume CDC; catching up',
+        );
+      }
+    }
+    return { sub: await source.subscribe(CHANNEL, { replayId: -1 }, onEvent), resumed: false };
+  }
+
+  return {
+    initialLoad,
+    catchUp,
+    handleChange,
+    async start() {
+      // Subscribe first so no change made during the load is missed (rows never go backwards).
+      const { sub } = await subscribe();
+      let timer: NodeJS.Timeout | undefined;
+      let stopped = false;
+      const loop = async () => {
+        if ((await repo.getState(stateKeys.loadedAt)) === undefined) await initialLoad();
+        else await catchUp();
+      };
+      const schedule = () => {
+        if (stopped || opts.catchUpMs <= 0) return;
+        timer = setTimeout(() => {
+          catchUp()
+            .catch((err: unknown) =>
+              log.warn({ code: (err as { code?: string }).code }, 'salesforce mirror: catch-up failed'),
+            )
+            .finally(schedule);
+        }, opts.catchUpMs);
+        timer.unref();
+      };
+      try {
+        await loop();
+      } catch (err) {
+        sub.unsubscribe();
+        throw err;
+      }
+      schedule();
+      return async () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+        sub.unsubscribe();
+        await catchingUp?.catch(() => undefined);
+      };
+    },
+  };
+}
