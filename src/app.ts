@@ -29,6 +29,7 @@ import { createLeadership, leaderMigrations, type Leadership } from './platform/
 import { createLogger, type Logger } from './platform/log/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics/registry.ts';
 import { openStore, type Migration, type Store } from './platform/store/index.ts';
+import { callLoggingMigrations, registerCallLogging } from './features/call-end-intake/register.ts';
 
 export const version: string = (
   JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }
@@ -46,6 +47,7 @@ export const migrations: Migration[] = [
   ...sfMirrorMigrations,
   ...caseRoutingMigrations,
   ...reportMigrations,
+  ...callLoggingMigrations,
 ];
 
 export interface Hub {
@@ -152,8 +154,28 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
   });
   await registerAdminRoutes(app, { store, queue });
   await registerAlertRoutes(app, { store });
-  await registerScreenPop(app, { config, store, log, metrics, leadership, salesforce: connectors.salesforce });
+  await registerScreenPop(app, {
+    config,
+    store,
+    log,
+    metrics,
+    leadership,
+    salesforce: connectors.salesforce,
+  });
   await registerCaseRouting({ app, store, queue, log, config, alerts, leadership });
+  await registerCallLogging({
+    app,
+    config,
+    store,
+    queue,
+    log,
+    metrics,
+    clock: opts.clock ?? systemClock,
+    alerts,
+    leadership,
+    salesforce: connectors.salesforce,
+    genesys: connectors.genesys,
+  });
 
   const clock = opts.clock ?? systemClock;
   const scheduler = createScheduler({ store, log, clock });

@@ -320,6 +320,120 @@ export const settings = [
     default: 'patchbay',
     description: 'Name of this routing instance (organisation) on the heartbeat and the status dashboard.',
   },
+  {
+    env: 'CALL_END_SIGNATURE',
+    type: 'enum',
+    default: 'seed',
+    values: ['seed', 'standard-webhooks', 'token'],
+    description:
+      'How conversation-end webhooks are signed: seed (x-genesys-webhook-signature), standard-webhooks, or token (static header).',
+  },
+  {
+    env: 'CALL_END_SECRETS',
+    type: 'string',
+    secret: true,
+    description:
+      'Comma-separated active secrets of the conversation-end webhooks (several during rotation); unset = every delivery refused.',
+  },
+  {
+    env: 'SUPPORT_RESULT_SIGNATURE',
+    type: 'enum',
+    default: 'token',
+    values: ['seed', 'standard-webhooks', 'token'],
+    description: 'How /customers/supportInteraction and /customers/supportResult callers authenticate.',
+  },
+  {
+    env: 'SUPPORT_RESULT_SECRETS',
+    type: 'string',
+    secret: true,
+    description: 'Comma-separated active secrets (or tokens) of the back-office endpoints; unset = refused.',
+  },
+  {
+    env: 'SAVE_LOG_SIGNATURE',
+    type: 'enum',
+    default: 'token',
+    values: ['seed', 'standard-webhooks', 'token'],
+    description: 'How /v1/extensions/save-log callers authenticate.',
+  },
+  {
+    env: 'SAVE_LOG_SECRETS',
+    type: 'string',
+    secret: true,
+    description: 'Comma-separated active secrets (or tokens) of the save-log endpoint; unset = refused.',
+  },
+  {
+    env: 'WEBHOOK_TOKEN_HEADER',
+    type: 'string',
+    default: 'x-webhook-token',
+    description: 'Header carrying the static token of the `token` scheme (a data action credential header).',
+  },
+  {
+    env: 'WEBHOOK_TOLERANCE_SECONDS',
+    type: 'int',
+    default: '300',
+    min: 1,
+    max: 3600,
+    description: 'Signed webhooks: largest accepted clock skew, both ways.',
+  },
+  {
+    env: 'CALL_END_NOTIFICATION_QUEUE_IDS',
+    type: 'string',
+    description:
+      'Comma-separated Genesys queue IDs whose conversations are followed through notifications (no public endpoint needed); one replica holds the subscription.',
+  },
+  {
+    env: 'ACTIVITY_LOG_NOT_FOUND',
+    type: 'enum',
+    default: 'skip',
+    values: ['skip', 'create-contact', 'unknown-caller-account'],
+    description: 'When no Salesforce contact matches the caller: skip the Task, create a contact, or log to an account.',
+  },
+  {
+    env: 'ACTIVITY_LOG_UNKNOWN_CALLER_ACCOUNT_ID',
+    type: 'string',
+    description: 'Account the Task is related to (WhatId) under ACTIVITY_LOG_NOT_FOUND=unknown-caller-account.',
+  },
+  {
+    env: 'ACTIVITY_LOG_TASK_KEY',
+    type: 'enum',
+    default: 'external-id',
+    values: ['external-id', 'call-object'],
+    description:
+      'external-id: upsert Tasks by Conversation_Id__c (add that field to the org); call-object: orgs without it (query CallObject first).',
+  },
+  {
+    env: 'ACTIVITY_LOG_FIELD_MAP',
+    type: 'string',
+    description:
+      'Extra Task fields, e.g. Call_Queue__c=queueName,Call_Agent__c=agentName,Customer_Tier__c=attributes.customer_tier.',
+  },
+  {
+    env: 'ACTIVITY_LOG_RECORDING_TIMEOUT_MS',
+    type: 'int',
+    default: '2000',
+    min: 100,
+    max: 30000,
+    description: 'Longest wait for the recording link; the Task is written without it after this.',
+  },
+  {
+    env: 'BACKOFFICE_URL',
+    type: 'url',
+    schemes: ['http', 'https'],
+    description: 'Base URL of the back office (communication-history-manager and customer lookup).',
+  },
+  {
+    env: 'BACKOFFICE_CUSTOMERS',
+    type: 'enum',
+    default: 'every',
+    values: ['every', 'last'],
+    description: 'Which customers paired with an interaction get a communication record (last = the seed).',
+  },
+  {
+    env: 'SAVE_LOG_UPSERT_EVENTS',
+    type: 'string',
+    default: 'interactionDisconnected,interactionChangedAfterDisconnect,interactionACWCompleted',
+    description: 'Save-log events on which the merged interaction log is upserted as a Task.',
+  },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof settings)[number]['env'];
