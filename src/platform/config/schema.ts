@@ -434,6 +434,119 @@ export const settings = [
     default: 'interactionDisconnected,interactionChangedAfterDisconnect,interactionACWCompleted',
     description: 'Save-log events on which the merged interaction log is upserted as a Task.',
   },
+  {
+    env: 'PHONE_DEFAULT_REGION',
+    type: 'string',
+    default: 'US',
+    description:
+      'Region (ISO 3166 alpha-2) of phone numbers written without a country code, in Salesforce and in caller IDs.',
+  },
+  {
+    env: 'SF_MIRROR_ENABLED',
+    type: 'bool',
+    default: 'true',
+    description:
+      'Keep a local mirror of Salesforce Contacts (initial load, CDC, catch-up) for lookups; one replica syncs it.',
+  },
+  {
+    env: 'SF_MIRROR_PHONE_FIELDS',
+    type: 'string',
+    default: 'Phone,MobilePhone,HomePhone,OtherPhone',
+    description: 'Comma-separated Contact phone fields indexed for caller lookup.',
+  },
+  {
+    env: 'SF_MIRROR_TIER_FIELD',
+    type: 'string',
+    default: 'Custom_Tier__c',
+    description: 'Contact field holding the customer tier (empty: no tier).',
+  },
+  {
+    env: 'SF_MIRROR_CATCHUP_SECONDS',
+    type: 'int',
+    default: '300',
+    min: 0,
+    max: 86400,
+    description: 'Incremental catch-up of the mirror by SystemModstamp, besides CDC (0 = only at start).',
+  },
+  {
+    env: 'SF_MIRROR_OVERLAP_SECONDS',
+    type: 'int',
+    default: '60',
+    min: 0,
+    max: 86400,
+    description: 'How far before its watermark each catch-up re-reads (late commits, clock skew).',
+  },
+  {
+    env: 'SCREEN_POP_TOKEN',
+    type: 'string',
+    secret: true,
+    description:
+      'Data action credential (User Defined header, see SCREEN_POP_AUTH_HEADER). With no token and no Basic user, the data actions refuse every call.',
+  },
+  {
+    env: 'SCREEN_POP_AUTH_HEADER',
+    type: 'string',
+    default: 'X-Patchbay-Token',
+    description: 'Header that carries SCREEN_POP_TOKEN.',
+  },
+  {
+    env: 'SCREEN_POP_BASIC_USER',
+    type: 'string',
+    description: 'Data action credential (Basic): user name.',
+  },
+  {
+    env: 'SCREEN_POP_BASIC_PASSWORD',
+    type: 'string',
+    secret: true,
+    description: 'Data action credential (Basic): password.',
+  },
+  {
+    env: 'SCREEN_POP_MAX_MATCHES',
+    type: 'int',
+    default: '5',
+    min: 1,
+    max: 25,
+    description: 'Most entries in `matches[]` when several contacts share the caller number.',
+  },
+  {
+    env: 'SCREEN_POP_FALLBACK',
+    type: 'enum',
+    default: 'cold',
+    values: ['never', 'cold', 'miss'],
+    description:
+      'Live Salesforce lookup: never; only while the mirror is not loaded (cold); or also when the number is not in the mirror (miss).',
+  },
+  {
+    env: 'SCREEN_POP_BUDGET_MS',
+    type: 'int',
+    default: '2500',
+    min: 50,
+    max: 59000,
+    description: "Time budget of a live lookup; keep it below the data action's timeout in Genesys.",
+  },
+  {
+    env: 'SCREEN_POP_CACHE_SIZE',
+    type: 'int',
+    default: '10000',
+    min: 0,
+    max: 1000000,
+    description: 'Entries of the live-lookup LRU cache (0 = no cache).',
+  },
+  {
+    env: 'SCREEN_POP_CACHE_TTL_SECONDS',
+    type: 'int',
+    default: '300',
+    min: 0,
+    max: 86400,
+    description: 'Lifetime of a cached live lookup (not-found answers: at most 30 s).',
+  },
+  {
+    env: 'SCREEN_POP_CRM_URL',
+    type: 'url',
+    schemes: ['http', 'https'],
+    description:
+      'Base URL of Salesforce record pages the agent desktop opens (e.g. https://acme.lightning.force.com); defaults to SALESFORCE_LOGIN_URL.',
+  },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof settings)[number]['env'];
