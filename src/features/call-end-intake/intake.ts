@@ -57,7 +57,7 @@ export async function signedScope(
   register: (scope: FastifyInstance) => void | Promise<void>,
 ): Promise<void> {
   await app.register(async (scope) => {
-    scope.removeContentTypeParser(['application/json']);
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
       ['application/json', 'application/*+json'],
       { parseAs: 'buffer' },
