@@ -278,12 +278,24 @@ export function createCicConnector(opts: CicConnectorOptions): CicConnector {
     }
   }
 
-  function loop(): void {
+  let polling = false;
+  /** Polls at `pollMs`, or every 25 ms while a caller waits for a message (ICWS has no push here). */
+  function loop(delay = created.size > 0 || snapshots.size > 0 ? 25 : pollMs): void {
     if (closed) return;
+    clearTimeout(pollTimer);
     pollTimer = setTimeout(() => {
-      void poll().finally(loop);
-    }, pollMs);
+      if (polling) return;
+      polling = true;
+      void poll().finally(() => {
+        polling = false;
+        loop();
+      });
+    }, delay);
   }
+  /** A caller now waits for a message: poll at once instead of at the next tick. */
+  const kick = () => {
+    if (!polling && !closed && pollTimer !== undefined) loop(0);
+  };
 
   function scheduleProbe(): void {
     if (probeTimer || closed) return;
@@ -334,6 +346,7 @@ export function createCicConnector(opts: CicConnectorOptions): CicConnector {
       throw new PermanentError(`CIC workgroup "${workgroup}" does not exist`);
     }
     if (!res.ok) throw new RetryableError(`CIC queue subscription failed (${res.status})`);
+    kick();
     try {
       return await got;
     } finally {
