@@ -9,6 +9,8 @@ import { createConnectors, type Connectors } from './connectors/index.ts';
 import { createMailer } from './connectors/mail/index.ts';
 import { analyticsFromConnector } from './features/reports/genesys-source.ts';
 import { registerReports, reportMigrations, type Reports } from './features/reports/index.ts';
+import { presenceMigrations, registerPresence, type Presence } from './features/presence/index.ts';
+import { currentUser, redeemAuthorizationCode } from './connectors/genesys/user-session.ts';
 import { caseRoutingMigrations, registerCaseRouting } from './features/case-routing/index.ts';
 import { registerScreenPop, sfMirrorMigrations } from './features/screen-pop/index.ts';
 import { registerAdminRoutes } from './platform/admin/routes.ts';
@@ -47,6 +49,7 @@ export const migrations: Migration[] = [
   ...sfMirrorMigrations,
   ...caseRoutingMigrations,
   ...reportMigrations,
+  ...presenceMigrations,
   ...callLoggingMigrations,
 ];
 
@@ -65,6 +68,8 @@ export interface Hub {
   connectors: Connectors;
   /** Cron schedules (rows, fired once across replicas); started with the workers. */
   scheduler: Scheduler;
+  /** The real-time agent presence dashboard (features/presence). */
+  presence: Presence;
   /** The nightly analytics report (features/reports). */
   reports: Reports;
   /** Listen on the configured host/port and start the workers; resolves to the URL. */
@@ -191,6 +196,28 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     analytics: connectors.genesys ? analyticsFromConnector(connectors.genesys) : undefined,
     mailer,
   });
+  const gcLogin = config.genesys;
+  const presence = await registerPresence({
+    config,
+    log,
+    store,
+    app,
+    leadership,
+    genesys: connectors.genesys,
+    now: () => clock.now(),
+    login: gcLogin && {
+      loginUrl: gcLogin.loginUrl,
+      apiUrl: gcLogin.apiUrl,
+      clientId: gcLogin.loginClientId,
+      async redeem(p) {
+        const token = await redeemAuthorizationCode(gcLogin.loginUrl, {
+          ...p,
+          clientId: gcLogin.loginClientId,
+        });
+        return currentUser(gcLogin.apiUrl, token.accessToken);
+      },
+    },
+  });
 
   let stopped = false;
   return {
@@ -208,6 +235,7 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     },
     scheduler,
     reports,
+    presence,
     async start() {
       await app.listen({ host: config.host, port: config.port });
       if (opts.workers !== false) {
