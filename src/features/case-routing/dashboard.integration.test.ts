@@ -69,7 +69,7 @@ void test('credential pages, then the dashboard: one healthy, one down; copy/loa
   await page.fill('#clientId', sf.clientId);
   await page.fill('#clientSecret', sf.clientSecret);
   await page.click('button[type=submit]');
-  await page.waitForFunction(() => document.getElementById('msg')?.textContent?.startsWith('Saved'));
+  await page.waitForFunction("document.getElementById('msg').textContent.startsWith('Saved')");
 
   // The hub connects to both once the credentials exist.
   for (let i = 0; i < 200 && (await fetch(`${hub.url}/routing/heartbeat`)).status !== 200; i++)
@@ -90,17 +90,19 @@ void test('credential pages, then the dashboard: one healthy, one down; copy/loa
   const light = (org: string) => page.getAttribute(`tr[data-org="${org}"] .light`, 'data-status');
   assert.equal(await light('Genesys'), 'healthy');
   assert.equal(await light('Microsoft'), 'down');
-  const green = await page.$eval('tr[data-org="Genesys"] .light', (e) => getComputedStyle(e).backgroundColor);
-  const red = await page.$eval('tr[data-org="Microsoft"] .light', (e) => getComputedStyle(e).backgroundColor);
+  const colour = (org: string) =>
+    page.evaluate(
+      `getComputedStyle(document.querySelector('tr[data-org="${org}"] .light')).backgroundColor`,
+    ) as Promise<string>;
+  const green = await colour('Genesys');
+  const red = await colour('Microsoft');
   assert.equal(green, 'rgb(46, 158, 68)');
   assert.equal(red, 'rgb(198, 40, 40)');
   assert.match((await page.textContent('tr[data-org="Genesys"]')) ?? '', /Successfully connected/);
 
   // Copy, delete both, load the copied text: the same two rows come back.
   await page.click('#copy');
-  await page.waitForFunction(
-    () => (document.getElementById('config') as HTMLTextAreaElement).value.length > 0,
-  );
+  await page.waitForFunction("document.getElementById('config').value.length > 0");
   const copied = JSON.parse(await page.inputValue('#config')) as { organizations: unknown[] };
   assert.deepEqual(copied, {
     organizations: [
