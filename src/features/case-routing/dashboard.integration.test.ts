@@ -91,9 +91,9 @@ void test('credential pages, then the dashboard: one healthy, one down; copy/loa
   assert.equal(await light('Genesys'), 'healthy');
   assert.equal(await light('Microsoft'), 'down');
   const colour = (org: string) =>
-    page.evaluate(
+    page.evaluate<string>(
       `getComputedStyle(document.querySelector('tr[data-org="${org}"] .light')).backgroundColor`,
-    ) as Promise<string>;
+    );
   const green = await colour('Genesys');
   const red = await colour('Microsoft');
   assert.equal(green, 'rgb(46, 158, 68)');
