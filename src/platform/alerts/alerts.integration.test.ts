@@ -89,6 +89,12 @@ testEachDialect(
     );
     assert.equal(results.filter((r) => r.notified === 'raised').length, 1);
     assert.equal(new Set(results.map((r) => r.alertId)).size, 1);
+    await queue.runOnce();
+    assert.deepEqual(
+      hook.bodies.map((b) => b.patchbay.event),
+      ['raised'],
+    );
+    assert.equal(smtp.messages().length, 1);
     clock.advance(10 * 60_000);
     assert.equal(await alerts.resolve('salesforce.unreachable', 'Salesforce API answers again'), true);
     assert.equal(await alerts.resolve('salesforce.unreachable', 'again'), false, 'nothing left to resolve');

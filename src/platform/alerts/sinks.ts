@@ -39,7 +39,7 @@ export function defineSinkJobs(queue: Queue, sinks: AlertSinks): void {
   const mailer = sinks.email === undefined ? undefined : nodemailer.createTransport(sinks.email.smtpUrl);
 
   queue.define(sinkKinds.webhook, {
-    concurrency: 2,
+    concurrency: 1, // in order, as far as one process can keep it
     async handler(notice, ctx) {
       const hook = sinks.webhook;
       if (hook === undefined) return { skipped: 'no webhook configured' };
@@ -67,7 +67,7 @@ export function defineSinkJobs(queue: Queue, sinks: AlertSinks): void {
   });
 
   queue.define(sinkKinds.email, {
-    concurrency: 2,
+    concurrency: 1, // in order, as far as one process can keep it
     async handler(notice) {
       const email = sinks.email;
       if (email === undefined || mailer === undefined || email.to.length === 0)
