@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { testEachDialect } from '../../../test/support/databases.ts';
+import { sfMirrorMigrations } from './migrations.ts';
+import type { MirrorRow } from './model.ts';
+import { createMirrorRepo } from './repo.ts';
+
+const row = (id: string, modstamp: number, phones: string[], extra: Partial<MirrorRow> = {}): MirrorRow => ({
+  id,
+  firstName: 'F',
+  lastName: id,
+  email: null,
+  accountId: '001A',
+  accountName: 'Acme',
+  tier: null,
+  modstamp,
+  deleted: false,
+  phones: phones.map((key) => ({ key, field: 'Phone' })),
+  ...extra,
+});
+
+testEachDialect(
+  'mirror writes never go backwards; shared numbers list every contact; deletions leave tombstones',
+  async (_t, { store }) => {
+    const repo = createMirrorRepo(store);
+    assert.equal(
+      await repo.apply([row('003A', 10, ['+14155550100']), row('003B', 10, ['+14155550100'])], 1),
+      2,
+    );
+    const shared = await repo.findByPhone('+14155550100', 5);
+    assert.equal(shared.total, 2);
+    // A stale version (older SystemModstamp) is ignored; a newer one moves the number.
+    assert.equal(await repo.apply([row('003A', 5, ['+14155550199'])], 2), 0);
+    assert.equal(await repo.apply([row('003A', 20, ['+14155550111'])], 3), 1);
+    assert.deepEqual(
+      (await repo.findByPhone('+14155550100', 5)).contacts.map((c) => c.id),
+      ['003B'],
+    );
+    assert.equal((await repo.findByPhone('+14155550111', 5)).contacts[0]?.lastName, '003A');
+    await repo.markDeleted(['003B', '003Z'], 30, 4);
+    assert.equal((await repo.findByPhone('+14155550100', 5)).total, 0);
+    assert.deepEqual((await repo.deletedAmong(['003A', '003B', '003Z'])).sort(), ['003B', '003Z']);
+    // A page read before the deletion cannot bring the contact back.
+    assert.equal(await repo.apply([row('003Z', 25, ['+14155550122'])], 5), 0);
+    assert.equal((await repo.findByPhone('+14155550122', 5)).total, 0);
+    await repo.setState('contact.watermark', JSON.stringify({ ts: 20, id: '003A' }), 6);
+    assert.deepEqual(await repo.watermark(), { ts: 20, id: '003A' });
+    assert.deepEqual(await repo.counts(), { contacts: 1, phones: 1 });
+  },
+  { migrations: sfMirrorMigrations },
+);
