@@ -39,6 +39,7 @@ export const version: string = (
 
 /** CLI commands of features (src/cli/registry.ts lists them). */
 export { screenPopCommands } from './features/screen-pop/index.ts';
+export { caseRoutingCommands } from './features/case-routing/cli.ts';
 
 /** Every migration of the hub: platform modules and features (the store adds its own). */
 export const migrations: Migration[] = [
