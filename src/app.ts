@@ -89,7 +89,14 @@ export interface HubOptions {
 
 export async function createHub(opts: HubOptions): Promise<Hub> {
   const { config } = opts;
-  const log = opts.log ?? createLogger({ level: config.logLevel, file: config.logFile });
+  const log =
+    opts.log ??
+    createLogger({
+      level: config.logLevel,
+      file: config.logFile,
+      dailyDir: config.raw.PATCHBAY_LOG_DIR,
+      retentionDays: Number(config.raw.PATCHBAY_LOG_RETENTION_DAYS ?? 14),
+    });
   const metrics = createMetrics({ defaultMetrics: true });
   const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
   await store.migrate(migrations);

@@ -1,6 +1,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { createDailyFileStream } from './daily-file.ts';
 import { redactString, redactValue } from './redact.ts';
 
 export type { Logger } from 'pino';
@@ -11,6 +12,9 @@ export interface LoggerOptions {
   file?: string | undefined;
   /** Write only to this file (tests); stdout is not used. */
   fileOnly?: boolean;
+  /** Also write daily files `patchbay-YYYY-MM-DD.log` here, deleting those older than `retentionDays`. */
+  dailyDir?: string | undefined;
+  retentionDays?: number | undefined;
   name?: string;
 }
 
@@ -18,6 +22,10 @@ export interface LoggerOptions {
 export function createLogger(opts: LoggerOptions): Logger {
   const streams: pino.StreamEntry[] = [];
   if (!opts.fileOnly) streams.push({ stream: process.stdout });
+  if (opts.dailyDir)
+    streams.push({
+      stream: createDailyFileStream({ dir: opts.dailyDir, retentionDays: opts.retentionDays ?? 14 }),
+    });
   if (opts.file) {
     mkdirSync(dirname(opts.file), { recursive: true });
     streams.push({ stream: createWriteStream(opts.file, { flags: 'a' }) });
