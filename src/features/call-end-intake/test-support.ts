@@ -34,6 +34,7 @@ export async function startEmulators(opts: { now?: () => number } = {}): Promise
     startGenesysSandbox(opts.now ? { now: opts.now } : {}),
     startBackofficeSandbox(opts.now ? { now: opts.now } : {}),
   ]);
+  gc.setRateLimit(100_000);
   const person = fixturePeople[0];
   const account = sf.store.insert('Account', { Name: 'Okonkwo Holdings' });
   const contact = sf.store.insert('Contact', {
@@ -65,6 +66,7 @@ export async function startEmulators(opts: { now?: () => number } = {}): Promise
       GENESYS_API_URL: gc.url,
       GENESYS_CLIENT_ID: gc.clientId,
       GENESYS_CLIENT_SECRET: gc.clientSecret,
+      GENESYS_RATE_LIMIT_PER_MINUTE: '100000',
       BACKOFFICE_URL: bo.url,
       CALL_END_SECRETS: SEED_SECRET,
       SUPPORT_RESULT_SECRETS: TOKEN,

@@ -112,6 +112,7 @@ void test('unpaired: matched by ANI against the back office customers, else cust
     id: customerId,
     firstName: person.firstName,
     lastName: person.lastName,
+    email: null,
     phone: person.phone,
   });
   const matched = randomUUID();
@@ -172,7 +173,7 @@ void test('back office answering 503, then recovering → every record delivered
       body: JSON.stringify({ rules }),
     });
   await faults([{ pathPrefix: '/communicationRecords', method: 'POST', errorRate: 1, errorStatus: 503 }]);
-  const convs = Array.from({ length: 20 }, () => randomUUID());
+  const convs: string[] = Array.from({ length: 20 }, () => randomUUID());
   for (const c of convs)
     assert.equal((await post('/customers/supportResult', supportResultBody(e, c))).status, 202);
   // Every job fails at least once against the outage.
