@@ -175,7 +175,16 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     leadership,
     salesforce: connectors.salesforce,
   });
-  await registerCaseRouting({ app, store, queue, log, config, alerts, leadership });
+  await registerCaseRouting({
+    app,
+    store,
+    queue,
+    log,
+    config,
+    alerts,
+    leadership,
+    genesys: connectors.genesys,
+  });
   await registerCallLogging({
     app,
     config,
