@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { GenesysConnector } from '../../connectors/genesys/client.ts';
 import type { Alerts } from '../../platform/alerts/index.ts';
 import type { Config } from '../../platform/config/load.ts';
 import { keyringFromSettings, type Keyring } from '../../platform/crypto/index.ts';
@@ -11,6 +12,7 @@ import type { Queue } from '../../platform/jobs/index.ts';
 import type { Leadership } from '../../platform/leader/index.ts';
 import type { Store } from '../../platform/store/index.ts';
 import { createEngine, JOB_KIND, type Engine, type EngineOptions, type RoutingSettings } from './engine.ts';
+import { genesysEmailTarget } from './genesys-target.ts';
 import { registerCaseRoutingRoutes } from './routes.ts';
 
 export { caseRoutingMigrations } from './migrations.ts';
@@ -23,6 +25,8 @@ export interface CaseRoutingDeps {
   config: Config;
   alerts?: Pick<Alerts, 'raise'>;
   leadership?: Leadership;
+  /** Present when GENESYS_* is configured: mappings with Target "Genesys Cloud" route there. */
+  genesys?: GenesysConnector | undefined;
   cicTuning?: EngineOptions['cicTuning'];
 }
 
@@ -51,6 +55,7 @@ export async function registerCaseRouting(deps: CaseRoutingDeps): Promise<Engine
   const settings = routingSettings(deps.config);
   const keyring = keyringFor(deps.config);
   const log = deps.log.child({ feature: 'case-routing' });
+  const target = deps.genesys ? genesysEmailTarget(deps.genesys) : undefined;
   const engine = createEngine({
     store: deps.store,
     queue: deps.queue,
@@ -58,6 +63,7 @@ export async function registerCaseRouting(deps: CaseRoutingDeps): Promise<Engine
     keyring,
     settings,
     alerts: deps.alerts,
+    genesys: deps.genesys ? () => target : undefined,
     cicTuning: deps.cicTuning,
   });
   deps.queue.define(JOB_KIND, { handler: (payload) => engine.handle(payload), concurrency: 5 });
