@@ -239,7 +239,10 @@ function tables(doc: Doc, report: Report): void {
     { h: 'Abandon %', w: 55 },
     { h: 'Agents', w: 40 },
   ];
-  const table = (title: string, rows: Array<{ name: string; counts: Counts; bold?: boolean }>) => {
+  const table = (
+    title: string,
+    rows: Array<{ name: string; counts: Counts; bold?: boolean; noAgents?: boolean }>,
+  ) => {
     section(doc, title);
     let y = doc.y;
     const drawRow = (cells: string[], opts: { fill?: string; bold?: boolean; color?: string[] }) => {
@@ -291,7 +294,7 @@ function tables(doc: Doc, report: Report): void {
           fmtDuration(k.ahtMs),
           fmtDuration(k.asaMs),
           fmtPct(k.abandonRate),
-          String(k.agents),
+          r.noAgents ? '–' : String(k.agents),
         ],
         {
           ...(i % 2 === 1 ? { fill: '#f7f9fb' } : {}),
@@ -320,7 +323,7 @@ function tables(doc: Doc, report: Report): void {
   if (report.figures.byMedia.length > 0)
     table(
       'By media type',
-      report.figures.byMedia.map((m) => ({ name: m.mediaType, counts: m.counts })),
+      report.figures.byMedia.map((m) => ({ name: m.mediaType, counts: m.counts, noAgents: true })),
     );
   doc
     .font('Helvetica')

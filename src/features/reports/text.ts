@@ -43,7 +43,7 @@ export function fullText(report: Report): string {
   const widths = [24, 8, 8, 9, 8, 8, 8, 8, 7];
   const head = ['Queue', 'Offered', 'Answer', 'Abandon', 'SL', 'AHT', 'ASA', 'Aband%', 'Agents'];
   const lines = [summaryText(report), '', 'By queue:', row(head, widths)];
-  const line = (name: string, c: Parameters<typeof kpis>[0]) => {
+  const line = (name: string, c: Parameters<typeof kpis>[0], agents = true) => {
     const k = kpis(c);
     return row(
       [
@@ -55,7 +55,7 @@ export function fullText(report: Report): string {
         fmtDuration(k.ahtMs),
         fmtDuration(k.asaMs),
         fmtPct(k.abandonRate),
-        String(k.agents),
+        agents ? String(k.agents) : '–',
       ],
       widths,
     );
@@ -64,7 +64,7 @@ export function fullText(report: Report): string {
   lines.push(line('Total', report.figures.total));
   if (report.figures.byMedia.length > 0) {
     lines.push('', 'By media type:', row(['Media', ...head.slice(1)], widths));
-    for (const m of report.figures.byMedia) lines.push(line(m.mediaType, m.counts));
+    for (const m of report.figures.byMedia) lines.push(line(m.mediaType, m.counts, false));
   }
   lines.push('', 'Offered by hour:', report.figures.hourly.map((h) => `${h.hour}h ${h.offered}`).join(' | '));
   return lines.join('\n');
