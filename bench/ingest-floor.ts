@@ -15,7 +15,7 @@ import { storeInbound } from '../src/platform/inbox/inbox.ts';
 import { createLogger } from '../src/platform/log/logger.ts';
 import { runLoad } from './_load.ts';
 
-declare module '../src/platform/jobs/index.ts' {
+declare module '../src/platform/jobs/types.ts' {
   interface JobKinds {
     'bench.ingest': { eventId: string };
   }

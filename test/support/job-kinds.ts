@@ -2,7 +2,7 @@
 import type { Generated } from 'kysely';
 import type { Migration } from '../../src/platform/store/index.ts';
 
-declare module '../../src/platform/jobs/index.ts' {
+declare module '../../src/platform/jobs/types.ts' {
   interface JobKinds {
     'test.effect': { n: number };
     'test.flaky': { failWith: 'retryable' | 'permanent' | 'retry-after' | 'none'; retryAfterMs?: number };

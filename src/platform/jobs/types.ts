@@ -31,7 +31,7 @@ export type { JobState } from '../store/schema.ts';
 /**
  * Every job kind and its payload type. Features register theirs by declaration merging:
  * ```ts
- * declare module '../../platform/jobs/index.ts' {
+ * declare module '../../platform/jobs/types.ts' {
  *   interface JobKinds { 'activity-log': { conversationId: string } }
  * }
  * ```
