@@ -1,0 +1,198 @@
+/**
+ * call-logging: (a) Patchbay's durable, signed intake of conversation ends vs (b) the seed's
+ * inline handler (contact lookup, Task create and Contact patch inside the request) vs (c) a
+ * no-op route — same server, 32 concurrent senders, Salesforce emulator RTT 150 ms — and the
+ * end-to-end time from a call end's 202 to its Task committed in Salesforce (p50/p95).
+ * Targets: intake ≥ 0.5 × no-op, intake p99 ≤ 10 ms; call end → Task p95 ≤ one RTT + 50 ms.
+ * Every request carries a fresh body (a new conversation, signed), so nothing is deduplicated.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createHub } from '../src/app.ts';
+import { soql } from '../src/connectors/salesforce/soql.ts';
+import { loadConfig } from '../src/platform/config/load.ts';
+import { createLogger } from '../src/platform/log/logger.ts';
+import {
+  callEndBody,
+  postSigned,
+  SEED_SECRET,
+  startEmulators,
+} from '../src/features/call-end-intake/test-support.ts';
+import { signRequest } from '../src/features/call-end-intake/signatures.ts';
+
+/** Child mode: the load generator runs in its own process so it does not compete with the hub. */
+if (process.argv[2] === '--load') {
+  const [, , , target, contactJson] = process.argv;
+  const contact = JSON.parse(contactJson ?? '{}') as Record<string, string>;
+  const conns = Number(process.env.BENCH_CONNECTIONS ?? 32);
+  const secs = Number(process.env.BENCH_SECONDS ?? 8);
+  const lat: number[] = [];
+  let errors = 0;
+  const until = performance.now() + secs * 1000;
+  await Promise.all(
+    Array.from({ length: conns }, async () => {
+      while (performance.now() < until) {
+        const raw = JSON.stringify(
+          callEndBody(undefined, {
+            callerId: contact.phone,
+            attributes: { contact_id: contact.id, contact_name: contact.name, account_id: contact.accountId },
+          }),
+        );
+        const headers = signRequest('seed', SEED_SECRET, raw, {
+          timestampSeconds: Math.floor(Date.now() / 1000),
+        });
+        const t0 = performance.now();
+        const res = await fetch(String(target), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: raw,
+        });
+        await res.arrayBuffer();
+        lat.push(performance.now() - t0);
+        if (res.status >= 300) errors++;
+      }
+    }),
+  );
+  lat.sort((a, b) => a - b);
+  const q = (p: number) =>
+    Math.round((lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? 0) * 10) / 10;
+  console.log(
+    JSON.stringify({ rps: lat.length / secs, p50: q(0.5), p99: q(0.99), total: lat.length, errors }),
+  );
+  process.exit(0);
+}
+
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const RTT_MS = 150;
+
+const e = await startEmulators();
+const { GENESYS_API_URL: _a, GENESYS_CLIENT_ID: _b, GENESYS_CLIENT_SECRET: _c, ...env } = e.env;
+const dir = mkdtempSync(join(tmpdir(), 'pb-bench-cl-'));
+const config = loadConfig({
+  env: {
+    ...env,
+    PATCHBAY_PORT: '0',
+    PATCHBAY_SQLITE_PATH: join(dir, 'bench.sqlite'),
+    LOG_LEVEL: 'warn',
+    PATCHBAY_JOBS_POLL_MS: '10',
+    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+  },
+});
+const hub = await createHub({ config, log: createLogger({ level: 'warn' }), workers: false });
+const sf = hub.connectors.salesforce!;
+
+hub.app.post('/bench/noop', async (_req, reply) => reply.code(202).send({ accepted: true }));
+// The seed's handler: everything inside the request (and lost if it fails).
+hub.app.post('/bench/inline', async (req, reply) => {
+  const b = req.body as { callerId: string; durationSeconds: number };
+  const { records } = await sf.query<{ Id: string; Name: string; AccountId: string }>(
+    soql`SELECT Id, Name, AccountId FROM Contact WHERE Phone = ${b.callerId} OR MobilePhone = ${b.callerId} LIMIT 1`,
+  );
+  const c = records[0];
+  if (!c) return reply.code(200).send({ message: 'Contact not found' });
+  const task = await sf.create('Task', {
+    Subject: `Call with ${c.Name}`,
+    WhoId: c.Id,
+    Status: 'Completed',
+    CallDurationInSeconds: b.durationSeconds,
+  });
+  await sf.update('Contact', c.Id, {
+    Last_Call_Date__c: new Date().toISOString(),
+    Last_Call_Duration__c: b.durationSeconds,
+  });
+  return reply.code(200).send({ taskId: task.id });
+});
+const url = await hub.start();
+await sf.query(soql`SELECT Id FROM Contact LIMIT 1`); // log in before measuring
+
+async function setLatency(ms: number) {
+  await fetch(`${e.sf.url}/__sandbox/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ rules: ms > 0 ? [{ pathPrefix: '/services/data', latencyMs: ms }] : [] }),
+  });
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round((s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0) * 10) / 10;
+};
+
+/** `connections` senders for `seconds` in a child process, each request a fresh signed call end. */
+async function load(
+  path: string,
+): Promise<{ rps: number; p50: number; p99: number; total: number; errors: number }> {
+  const child = spawn(
+    process.execPath,
+    [import.meta.filename, '--load', `${url}${path}`, JSON.stringify(e.contact)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise((resolve) => child.on('exit', resolve));
+  return JSON.parse(out) as { rps: number; p50: number; p99: number; total: number; errors: number };
+}
+
+await setLatency(RTT_MS);
+await load('/bench/noop'); // warm-up
+const noop = await load('/bench/noop');
+const durable = await load('/webhook/call-ended');
+const inline = await load('/bench/inline');
+
+// End to end: workers on, a steady 20 call ends/s, ack → Task committed in Salesforce.
+await hub.store.db.deleteFrom('jobs').where('kind', '=', 'activity-log').execute();
+hub.queue.start();
+const taskMeta = e.sf.store.meta('Task');
+const e2e: number[] = [];
+await Promise.all(
+  Array.from({ length: 10 }, async (_, i) => {
+    await new Promise((r) => setTimeout(r, i * 50));
+    for (let n = 0; n < 20; n++) {
+      const body = callEndBody(e);
+      const r = await postSigned(`${url}/webhook/call-ended`, body);
+      const acked = performance.now();
+      if (r.status !== 202) continue;
+      for (;;) {
+        if ((e.sf.store.lookup(taskMeta, 'Conversation_Id__c', String(body.conversationId))?.size ?? 0) > 0)
+          break;
+        await new Promise((res) => setTimeout(res, 1));
+      }
+      e2e.push(performance.now() - acked);
+      await new Promise((res) => setTimeout(res, 500));
+    }
+  }),
+);
+await hub.stop();
+await e.close();
+
+console.log(
+  JSON.stringify({
+    bench: 'call-logging',
+    metric: 'durable_intake_rps',
+    value: Math.round(durable.rps),
+    baseline: Math.round(noop.rps),
+    ratio: Math.round((durable.rps / noop.rps) * 100) / 100,
+    durable_p50_ms: durable.p50,
+    durable_p99_ms: durable.p99,
+    noop_rps: Math.round(noop.rps),
+    noop_p99_ms: noop.p99,
+    inline_rps: Math.round(inline.rps),
+    inline_p50_ms: inline.p50,
+    inline_p99_ms: inline.p99,
+    e2e_task_p50_ms: pct(e2e, 50),
+    e2e_task_p95_ms: pct(e2e, 95),
+    e2e_samples: e2e.length,
+    errors: durable.errors + noop.errors + inline.errors,
+    salesforce_rtt_ms: RTT_MS,
+    connections,
+    seconds,
+    database: hub.store.dialect,
+    targets: { ratio: 0.5, p99_ms: 10, e2e_p95_ms: RTT_MS + 50 },
+  }),
+);
