@@ -32,6 +32,13 @@ import { createLogger, type Logger } from './platform/log/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics/registry.ts';
 import { openStore, type Migration, type Store } from './platform/store/index.ts';
 import { callLoggingMigrations, registerCallLogging } from './features/call-end-intake/register.ts';
+import { privacyMigrations, registerPrivacy, type Privacy } from './features/privacy/index.ts';
+import { registerFeaturePersonalData } from './features/privacy/erasers/index.ts';
+import {
+  createPersonalDataRegistry,
+  registerPlatformStores,
+  type PersonalDataRegistry,
+} from './platform/privacy/index.ts';
 
 export const version: string = (
   JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }
@@ -40,6 +47,7 @@ export const version: string = (
 /** CLI commands of features (src/cli/registry.ts lists them). */
 export { screenPopCommands } from './features/screen-pop/index.ts';
 export { caseRoutingCommands } from './features/case-routing/cli.ts';
+export { privacyCommands } from './features/privacy/index.ts';
 
 /** Every migration of the hub: platform modules and features (the store adds its own). */
 export const migrations: Migration[] = [
@@ -52,6 +60,7 @@ export const migrations: Migration[] = [
   ...reportMigrations,
   ...presenceMigrations,
   ...callLoggingMigrations,
+  ...privacyMigrations,
 ];
 
 export interface Hub {
@@ -73,6 +82,10 @@ export interface Hub {
   presence: Presence;
   /** The nightly analytics report (features/reports). */
   reports: Reports;
+  /** Every table holding personal data, with its eraser (platform/privacy); features register theirs. */
+  personalData: PersonalDataRegistry;
+  /** GDPR erasure, consent (`hasConsent`), retention, audit (features/privacy). */
+  privacy: Privacy;
   /** Listen on the configured host/port and start the workers; resolves to the URL. */
   start(): Promise<string>;
   /** Graceful stop: stop accepting, let in-flight jobs finish within the deadline, close the store. */
@@ -236,6 +249,23 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     },
   });
 
+  const personalData = createPersonalDataRegistry();
+  registerPlatformStores(personalData);
+  registerFeaturePersonalData(personalData);
+  const privacy = await registerPrivacy({
+    app,
+    config,
+    store,
+    queue,
+    scheduler,
+    log,
+    clock,
+    registry: personalData,
+    alerts,
+    salesforce: connectors.salesforce,
+    genesys: connectors.genesys,
+  });
+
   let stopped = false;
   return {
     config,
@@ -253,6 +283,8 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     scheduler,
     reports,
     presence,
+    personalData,
+    privacy,
     async start() {
       await app.listen({ host: config.host, port: config.port });
       if (opts.workers !== false) {

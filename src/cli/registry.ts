@@ -1,5 +1,5 @@
 /** Every CLI command, in help order. */
-import { caseRoutingCommands, createHub, migrations, screenPopCommands } from '../app.ts';
+import { caseRoutingCommands, createHub, migrations, privacyCommands, screenPopCommands } from '../app.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../platform/auth/api-keys.ts';
 import { describeConfig, loadConfig, type Config } from '../platform/config/load.ts';
 import { createQueue } from '../platform/jobs/index.ts';
@@ -201,6 +201,7 @@ export const commands: CommandSpec[] = [
   ...opsCommands,
   ...screenPopCommands,
   ...caseRoutingCommands,
+  ...privacyCommands,
   ...reportCommands,
   ...sandboxCommands,
 ];

@@ -547,6 +547,76 @@ export const settings = [
     description:
       'Base URL of Salesforce record pages the agent desktop opens (e.g. https://acme.lightning.force.com); defaults to SALESFORCE_LOGIN_URL.',
   },
+  {
+    env: 'PRIVACY_HASH_KEY',
+    type: 'string',
+    secret: true,
+    description:
+      'Key of the keyed hashes (HMAC-SHA256) that the privacy audit, consent state and masked exports keep instead of identifiers. Unset: a random key is generated once and stored in the database.',
+  },
+  {
+    env: 'PRIVACY_ERASURE_DEADLINE_DAYS',
+    type: 'int',
+    default: '30',
+    min: 1,
+    max: 90,
+    description: 'Days from receipt within which an erasure must complete (GDPR Art. 12(3): one month).',
+  },
+  {
+    env: 'PRIVACY_ERASURE_WARN_DAYS',
+    type: 'int',
+    default: '7',
+    min: 0,
+    max: 90,
+    description: 'Raise the privacy.erasure-deadline alert when an erasure is still open this many days before its deadline.',
+  },
+  {
+    env: 'PRIVACY_CONVERSATION_LOOKBACK_DAYS',
+    type: 'int',
+    default: '400',
+    min: 1,
+    max: 3660,
+    description:
+      'How far back an erasure looks for the subject\'s conversations in Genesys analytics (older recordings: the retention job).',
+  },
+  {
+    env: 'PRIVACY_SF_HARD_DELETE',
+    type: 'bool',
+    default: 'true',
+    description: 'Empty the Salesforce recycle bin for erased records (where the org allows it).',
+  },
+  {
+    env: 'PRIVACY_RETENTION_DAYS',
+    type: 'int',
+    default: '2557',
+    min: 1,
+    max: 36500,
+    description: 'Default retention of recordings in days (2557 = 7 years); older ones are deleted unless on legal hold.',
+  },
+  {
+    env: 'PRIVACY_RETENTION_BY_MEDIA',
+    type: 'string',
+    default: '',
+    description: 'Retention in days per recording media type, e.g. audio=2557,screen=365 (others: PRIVACY_RETENTION_DAYS).',
+  },
+  {
+    env: 'PRIVACY_RETENTION_CRON',
+    type: 'string',
+    default: '30 3 * * *',
+    description: 'When the daily recording retention job runs (cron, PATCHBAY_TIMEZONE).',
+  },
+  {
+    env: 'PRIVACY_CONSENT_PURPOSES',
+    type: 'string',
+    default: 'sync=service,logging=service,recording=recording,analytics=analytics',
+    description: 'Purpose=consent type pairs: a withdrawn consent of that type stops the purpose.',
+  },
+  {
+    env: 'PRIVACY_CONSENT_STRICT',
+    type: 'string',
+    default: '',
+    description: 'Purposes that also need a recorded consent (not only the absence of a withdrawal), comma-separated.',
+  },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof settings)[number]['env'];

@@ -83,7 +83,9 @@ export function registerPlatformStores(registry: PersonalDataRegistry): void {
             last_error: null,
             updated_at: now,
             // A key naming the person is replaced; one that does not keeps absorbing duplicates.
-            key: sql<string | null>`case when ${mentionsAny('key', needles)} then 'erased:' || cast(id as text) else key end`,
+            key: sql<
+              string | null
+            >`case when ${mentionsAny('key', needles)} then 'erased:' || cast(id as text) else key end`,
           })
           .where('id', 'in', done)
           .execute();
@@ -115,10 +117,10 @@ export function registerPlatformStores(registry: PersonalDataRegistry): void {
   });
 
   registry.declareNone(['schedule_occurrences', 'token_buckets'], 'scheduling and rate-limit counters');
-  registry.declareNone(['api_keys'], 'admin API keys (hashed secrets and names of keys, not of data subjects)');
-  registry.declareNone(['leases'], 'leadership leases (host and process names)');
   registry.declareNone(
-    ['kysely_migration', 'kysely_migration_lock'],
-    'migration bookkeeping',
+    ['api_keys'],
+    'admin API keys (hashed secrets and names of keys, not of data subjects)',
   );
+  registry.declareNone(['leases'], 'leadership leases (host and process names)');
+  registry.declareNone(['kysely_migration', 'kysely_migration_lock'], 'migration bookkeeping');
 }
