@@ -113,6 +113,11 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
             scheme: 'bearer',
             description: 'An admin API key (`patchbay apikey create`).',
           },
+          genesysUser: {
+            type: 'http',
+            scheme: 'bearer',
+            description: "A Genesys Cloud user's access token (the agent desktop's PKCE sign-in).",
+          },
         },
       },
     },
