@@ -234,7 +234,7 @@ export function emailToCase(
       Incoming: true,
       FromAddress: input.fromAddress,
       FromName: input.fromName ?? null,
-      ToAddress: (queue.Email) ?? 'support@patchbay.sandbox',
+      ToAddress: queue.Email ?? 'support@patchbay.sandbox',
       Subject: input.subject,
       TextBody: input.body,
       MessageDate: formatDatetime(now),
