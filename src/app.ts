@@ -32,6 +32,7 @@ import { createLogger, type Logger } from './platform/log/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics/registry.ts';
 import { openStore, type Migration, type Store } from './platform/store/index.ts';
 import { callLoggingMigrations, registerCallLogging } from './features/call-end-intake/register.ts';
+import { contactSyncMigrations, registerContactSync } from './features/contact-sync/index.ts';
 import { privacyMigrations, registerPrivacy, type Privacy } from './features/privacy/index.ts';
 import { registerFeaturePersonalData } from './features/privacy/erasers/index.ts';
 import {
@@ -46,6 +47,7 @@ export const version: string = (
 
 /** CLI commands of features (src/cli/registry.ts lists them). */
 export { screenPopCommands } from './features/screen-pop/index.ts';
+export { contactSyncCommands } from './features/contact-sync/index.ts';
 export { caseRoutingCommands } from './features/case-routing/cli.ts';
 export { privacyCommands } from './features/privacy/index.ts';
 
@@ -60,6 +62,7 @@ export const migrations: Migration[] = [
   ...reportMigrations,
   ...presenceMigrations,
   ...callLoggingMigrations,
+  ...contactSyncMigrations,
   ...privacyMigrations,
 ];
 
@@ -261,6 +264,19 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     log,
     clock,
     registry: personalData,
+    alerts,
+    salesforce: connectors.salesforce,
+    genesys: connectors.genesys,
+  });
+
+  await registerContactSync({
+    config,
+    app,
+    store,
+    queue,
+    scheduler,
+    log,
+    clock,
     alerts,
     salesforce: connectors.salesforce,
     genesys: connectors.genesys,

@@ -1,0 +1,258 @@
+/**
+ * The contact-sync service used by the job, the routes and the CLI: runs (one at a time across
+ * replicas, by a lease row), run history, the conflict audit, and resolving parked conflicts.
+ */
+import type { GenesysConnector } from '../../connectors/genesys/client.ts';
+import type { SalesforceConnector } from '../../connectors/salesforce/client.ts';
+import type { Alerts } from '../../platform/alerts/index.ts';
+import { HttpError } from '../../platform/http/errors.ts';
+import { RetryableError, type Clock } from '../../platform/jobs/index.ts';
+import type { Logger } from '../../platform/log/logger.ts';
+import type { Store } from '../../platform/store/index.ts';
+import { createSyncEngine, type ContactSyncOptions, type RunRequest, type RunSummary } from './engine.ts';
+import { applyToGenesys, toSalesforce, type Value, type Values } from './values.ts';
+
+export interface ContactSyncDeps {
+  store: Store;
+  log: Logger;
+  clock: Clock;
+  salesforce: SalesforceConnector | undefined;
+  genesys: GenesysConnector | undefined;
+  alerts?: Alerts | undefined;
+  options: ContactSyncOptions;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const LOCK = 'run.lock';
+const LOCK_MS = 15 * 60_000;
+
+export function createContactSync(d: ContactSyncDeps) {
+  const db = d.store.db;
+  const engine =
+    d.salesforce && d.genesys
+      ? createSyncEngine({
+          store: d.store,
+          log: d.log,
+          clock: d.clock,
+          salesforce: d.salesforce,
+          genesys: d.genesys,
+          alerts: d.alerts,
+          options: d.options,
+          ...(d.sleep ? { sleep: d.sleep } : {}),
+        })
+      : undefined;
+
+  /** One run at a time across replicas: a lease row taken with a conditional write. */
+  async function acquire(owner: string): Promise<boolean> {
+    const now = d.clock.now();
+    return d.store.transaction(async (trx) => {
+      const row = await trx
+        .selectFrom('contact_sync_state')
+        .select(['value'])
+        .where('name', '=', LOCK)
+        .executeTakeFirst();
+      if (row) {
+        const held = JSON.parse(row.value) as { owner: string; until: number };
+        if (held.until > now && held.owner !== owner) return false;
+      }
+      const value = JSON.stringify({ owner, until: now + LOCK_MS });
+      await trx
+        .insertInto('contact_sync_state')
+        .values({ name: LOCK, value, updated_at: now })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ value, updated_at: now }))
+        .execute();
+      return true;
+    });
+  }
+  async function release(owner: string): Promise<void> {
+    const row = await db
+      .selectFrom('contact_sync_state')
+      .select('value')
+      .where('name', '=', LOCK)
+      .executeTakeFirst();
+    if (row && (JSON.parse(row.value) as { owner: string }).owner === owner)
+      await db.deleteFrom('contact_sync_state').where('name', '=', LOCK).execute();
+  }
+
+  async function run(req: RunRequest & { owner?: string } = {}): Promise<RunSummary> {
+    if (!engine) throw new HttpError('unavailable', 'Contact sync needs SALESFORCE_* and GENESYS_* settings');
+    const owner = req.owner ?? `run-${d.clock.now()}-${Math.random().toString(36).slice(2)}`;
+    if (!(await acquire(owner)))
+      throw new RetryableError('contact-sync: another run is in progress', { retryAfterMs: 60_000 });
+    try {
+      const summary = await engine.run(req);
+      await health(summary);
+      return summary;
+    } finally {
+      await release(owner);
+    }
+  }
+
+  /** The seed's monitor: errors > 10, duration > 5 min, conflict rate — as alerts. */
+  async function health(s: RunSummary): Promise<void> {
+    if (!d.alerts) return;
+    const errors = s.failed + s.skipped;
+    if (errors > 10)
+      await d.alerts.raise({
+        condition: 'contact-sync.errors',
+        severity: 'warning',
+        message: `Contact sync: ${errors} records failed or were skipped in the last run`,
+      });
+    else await d.alerts.resolve('contact-sync.errors', 'Contact sync: errors back under 10 per run');
+    if (s.durationMs > 5 * 60_000)
+      await d.alerts.raise({
+        condition: 'contact-sync.slow',
+        severity: 'warning',
+        message: `Contact sync took ${Math.round(s.durationMs / 1000)} s`,
+      });
+    else await d.alerts.resolve('contact-sync.slow', 'Contact sync duration back under 5 minutes');
+    const touched = s.created + s.updated + s.updatedInSalesforce;
+    if (touched >= 20 && s.conflicts / touched > 0.1)
+      await d.alerts.raise({
+        condition: 'contact-sync.conflicts',
+        severity: 'info',
+        message: `Contact sync: ${s.conflicts} conflicts for ${touched} records written`,
+      });
+    await d.alerts.resolve('contact-sync.batch-failed', 'Contact sync completed a run');
+  }
+
+  async function listRuns(limit = 50) {
+    const rows = await db
+      .selectFrom('contact_sync_runs')
+      .selectAll()
+      .orderBy('started_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      mode: r.mode,
+      direction: r.direction,
+      dryRun: r.dry_run === 1,
+      status: r.status,
+      startedAt: new Date(Number(r.started_at)).toISOString(),
+      finishedAt: r.finished_at === null ? null : new Date(Number(r.finished_at)).toISOString(),
+      summary: r.summary === null ? null : (JSON.parse(r.summary) as unknown),
+      error: r.error,
+    }));
+  }
+
+  async function listConflicts(filter: { status?: 'open' | 'applied' | 'resolved'; limit?: number } = {}) {
+    let q = db
+      .selectFrom('contact_sync_conflicts')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .limit(filter.limit ?? 100);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v));
+    return (await q.execute()).map((r) => ({
+      id: r.id,
+      runId: r.run_id,
+      sfId: r.sf_id,
+      gcId: r.gc_id,
+      field: r.field,
+      base: parse(r.base_value),
+      salesforce: parse(r.sf_value),
+      genesys: parse(r.gc_value),
+      winner: r.winner,
+      reason: r.reason,
+      status: r.status,
+      resolvedValue: parse(r.resolved_value),
+      resolvedBy: r.resolved_by,
+      createdAt: new Date(Number(r.created_at)).toISOString(),
+    }));
+  }
+
+  /** Decides a parked conflict: a side's value or an explicit one, written to both systems. */
+  async function resolveConflict(
+    id: string,
+    choice: { side?: 'salesforce' | 'genesys'; value?: Value },
+    by: string,
+  ) {
+    const c = await db
+      .selectFrom('contact_sync_conflicts')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!c) throw new HttpError('not_found', `No conflict ${id}`);
+    if (c.status !== 'open') throw new HttpError('conflict', `Conflict ${id} is already ${c.status}`);
+    if (!d.salesforce || !d.genesys)
+      throw new HttpError('unavailable', 'Contact sync needs SALESFORCE_* and GENESYS_* settings');
+    const value: Value =
+      choice.value !== undefined
+        ? choice.value
+        : choice.side === 'salesforce'
+          ? (JSON.parse(c.sf_value ?? 'null') as Value)
+          : choice.side === 'genesys'
+            ? (JSON.parse(c.gc_value ?? 'null') as Value)
+            : (() => {
+                throw new HttpError('bad_request', 'Give side (salesforce|genesys) or value');
+              })();
+    const link = await db
+      .selectFrom('contact_sync_links')
+      .selectAll()
+      .where('sf_id', '=', c.sf_id)
+      .executeTakeFirst();
+    if (!link || link.gc_id === null) throw new HttpError('conflict', 'The contact is no longer linked');
+    const mapping = d.options.mapping;
+    const values: Values = { [c.field]: value };
+    await d.salesforce.update('Contact', c.sf_id, toSalesforce(values, [c.field], mapping));
+    const current = (await d.genesys.externalContacts.get(link.gc_id)) as Record<string, unknown>;
+    const {
+      createDate: _c,
+      modifyDate: _m,
+      selfUri: _s,
+      identifiers: _i,
+      ...writable
+    } = applyToGenesys(current, values, mapping);
+    const written = (await d.genesys.externalContacts.update(link.gc_id, writable)) as {
+      modifyDate?: string;
+    };
+    const base = { ...(link.base ? (JSON.parse(link.base) as Values) : {}), ...values };
+    const now = d.clock.now();
+    await d.store.transaction(async (trx) => {
+      await trx
+        .updateTable('contact_sync_links')
+        .set({
+          base: JSON.stringify(base),
+          sf_hash: null,
+          gc_modify: written.modifyDate ? Date.parse(written.modifyDate) : null,
+          gc_entity: JSON.stringify(written),
+          updated_at: now,
+        })
+        .where('sf_id', '=', c.sf_id)
+        .execute();
+      await trx
+        .updateTable('contact_sync_conflicts')
+        .set({ status: 'resolved', resolved_value: JSON.stringify(value), resolved_by: by, resolved_at: now })
+        .where('id', '=', id)
+        .execute();
+    });
+    return { id, field: c.field, value };
+  }
+
+  async function status() {
+    const [runs, open, links] = await Promise.all([
+      listRuns(1),
+      db
+        .selectFrom('contact_sync_conflicts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'open')
+        .executeTakeFirstOrThrow(),
+      db
+        .selectFrom('contact_sync_links')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('state', '=', 'linked')
+        .executeTakeFirstOrThrow(),
+    ]);
+    return {
+      configured: engine !== undefined,
+      lastRun: runs[0] ?? null,
+      openConflicts: Number(open.n),
+      linkedContacts: Number(links.n),
+    };
+  }
+
+  return { run, listRuns, listConflicts, resolveConflict, status };
+}
+
+export type ContactSync = ReturnType<typeof createContactSync>;
