@@ -19,7 +19,7 @@ import { loadCredentials, type CicCredentials } from './credentials.ts';
 import { decide, type RoutingEntry } from './decide.ts';
 import { formatSkills } from './skills.ts';
 
-declare module '../../platform/jobs/index.ts' {
+declare module '../../platform/jobs/types.ts' {
   interface JobKinds {
     'case-routing-entry': { entryId: string };
   }
@@ -257,6 +257,17 @@ export function createEngine(opts: EngineOptions): Engine {
       .where('case_id', '=', entry.caseId)
       .where('state', '=', 'routed')
       .execute();
+    if (rows.length === 0) {
+      // The reply may overtake the routing of the same case (jobs run concurrently): wait for it.
+      const caseId = entry.caseId;
+      const pending = await sfCall(() =>
+        c.sf.query<{ Id: string }>(
+          soql`SELECT Id FROM ININ_Object_Routing_Queue__c WHERE Case__c = ${caseId} AND Processed__c = false AND Reason__c != 'Agent Reply'`,
+        ),
+      );
+      if (pending.records.length > 0)
+        throw new RetryableError('the case is still being routed; the reply is handled after it');
+    }
     const done: string[] = [];
     for (const r of rows) {
       if (r.target === 'cic') {
