@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { errorForHttpStatus, RetryableError } from '../../platform/jobs/index.ts';
 import type { Metrics } from '../../platform/metrics/registry.ts';
+import { correlationHeaders } from '../../platform/trace/context.ts';
 
 export interface BackofficeCustomer {
   id: string;
@@ -60,10 +61,11 @@ export function createBackofficeConnector(opts: BackofficeConnectorOptions): Bac
     try {
       res = await doFetch(`${base}${path}`, {
         method,
-        headers:
-          body === undefined
-            ? { accept: 'application/json' }
-            : { 'content-type': 'application/json', accept: 'application/json' },
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...correlationHeaders(),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });

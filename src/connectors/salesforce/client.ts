@@ -11,6 +11,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import jsforce, { type Connection } from 'jsforce';
+import { CORRELATION_HEADER, correlationHeaders } from '../../platform/trace/context.ts';
 import type { Logger } from '../../platform/log/logger.ts';
 import type { Metrics } from '../../platform/metrics/registry.ts';
 import { invalidInput, VendorPermanentError, VendorRetryableError } from '../errors.ts';
@@ -203,6 +204,12 @@ export function createSalesforceConnector(opts: SalesforceConnectorOptions): Sal
   transport.httpRequest = (req, options = {}) => {
     const started = performance.now();
     const call = calls.getStore();
+    // The interaction's trace, when the call is made for a traced job (platform/trace).
+    const traced = correlationHeaders();
+    if (CORRELATION_HEADER in traced && req !== null && typeof req === 'object') {
+      const r = req as { headers?: Record<string, string> };
+      r.headers = { ...r.headers, ...traced };
+    }
     const pending = send(req, { ...options, retry: { ...vendor.transportRetry } });
     pending.then(
       (res) => {

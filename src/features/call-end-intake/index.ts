@@ -51,6 +51,7 @@ export async function acceptCallEnd(
     messageId,
     dedupeKey: `${event.conversationId}:conversation.ended`,
     body,
+    correlationId: event.conversationId,
     jobs: (trx: Kysely<Database>, eventId: string) =>
       enqueue(
         trx,

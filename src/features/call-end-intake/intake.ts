@@ -10,6 +10,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { HttpError } from '../../platform/http/errors.ts';
 import { storeInbound } from '../../platform/inbox/inbox.ts';
 import type { Clock } from '../../platform/jobs/index.ts';
+import { withCorrelation } from '../../platform/trace/context.ts';
 import type { Logger } from '../../platform/log/logger.ts';
 import type { Database, Migration, Store } from '../../platform/store/index.ts';
 import { verifySignature, type VerifierConfig } from './signatures.ts';
@@ -95,6 +96,8 @@ export interface AcceptOptions<T> {
   messageId: string | undefined;
   dedupeKey: string;
   body: string;
+  /** The interaction's correlation ID (its conversation ID): stored on the event and its jobs. */
+  correlationId?: string | undefined;
   /** Enqueue the event's jobs (only when the event is new). */
   jobs: (trx: Kysely<Database>, eventId: string) => Promise<T>;
 }
@@ -121,9 +124,10 @@ export async function acceptEvent<T>(opts: AcceptOptions<T>): Promise<AcceptResu
       dedupeKey: opts.dedupeKey,
       body: opts.body,
       receivedAt: now,
+      correlationId: opts.correlationId,
     });
     if (!ev.created) return { outcome: 'duplicate' as const, eventId: ev.id };
-    const jobs = await opts.jobs(trx, ev.id);
+    const jobs = await withCorrelation(opts.correlationId, () => opts.jobs(trx, ev.id));
     return { outcome: 'accepted' as const, eventId: ev.id, jobs };
   });
 }

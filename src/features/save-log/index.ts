@@ -148,6 +148,7 @@ export async function registerSaveLog(app: FastifyInstance, deps: SaveLogDeps): 
               dedupeKey: `${id}:${createHash('sha256').update(body).digest('hex')}`,
               body,
               receivedAt: now,
+              correlationId: id,
             });
             const row = await trx
               .selectFrom('save_log_interactions')
@@ -186,6 +187,7 @@ export async function registerSaveLog(app: FastifyInstance, deps: SaveLogDeps): 
                   key: `save-log:${id}:${next}`,
                   runAt: now + (deps.retryDelayMs ?? 30_000),
                   clock: deps.clock,
+                  correlationId: id,
                 },
               );
             return next;

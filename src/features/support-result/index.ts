@@ -127,6 +127,7 @@ export async function registerSupportResult(app: FastifyInstance, deps: SupportR
             messageId: req.webhookMessageId,
             dedupeKey: v.value.conversationId,
             body: JSON.stringify(v.value),
+            correlationId: v.value.conversationId,
             jobs: (trx: Kysely<Database>, eventId: string) =>
               enqueue(
                 trx,

@@ -5,6 +5,7 @@ import { requireApiKey } from '../auth/admin-guard.ts';
 import { HttpError, errorSchema } from '../http/errors.ts';
 import type { Queue } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
+import { registerInteractionRoutes } from '../trace/routes.ts';
 
 const jobStates = ['queued', 'running', 'completed', 'parked'] as const;
 const security = [{ apiKey: [] }];
@@ -130,4 +131,6 @@ export async function registerAdminRoutes(
     },
     { prefix: '/v1/admin' },
   );
+  // Support staff's view of one interaction (same admin key).
+  await registerInteractionRoutes(app, { store: deps.store });
 }

@@ -68,6 +68,8 @@ export function createAlerts(options: AlertsOptions): Alerts {
       await enqueue(trx, sinkKinds[sink], notice, {
         key: `alert:${notice.alert.id}:${sink}:${suffix}`,
         clock,
+        // An alert is about a condition, not the interaction whose job happened to raise it.
+        correlationId: null,
       });
   }
 

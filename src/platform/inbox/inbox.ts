@@ -4,12 +4,20 @@
  * sender gets its 2xx. The dedupe key makes a repeated delivery a no-op.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { ColumnType, Kysely, Transaction } from 'kysely';
 import type { Database, Migration } from '../store/index.ts';
 
 declare module '../store/schema.ts' {
   interface Database {
-    inbound_events: { id: string; source: string; dedupe_key: string; body: string; received_at: number };
+    inbound_events: {
+      id: string;
+      source: string;
+      dedupe_key: string;
+      body: string;
+      received_at: number;
+      /** The interaction the event belongs to (platform/trace); NULL for untraced events. */
+      correlation_id: ColumnType<string | null, string | null | undefined, string | null>;
+    };
   }
 }
 
@@ -33,6 +41,18 @@ export const inboxMigrations: Migration[] = [
         .execute();
     },
   },
+  {
+    // Named after platform_0200 so it runs after the table exists (migrations run in name order).
+    name: 'platform_0400_inbound_events_correlation',
+    async up(db) {
+      await db.schema.alterTable('inbound_events').addColumn('correlation_id', 'text').execute();
+      await db.schema
+        .createIndex('inbound_events_correlation')
+        .on('inbound_events')
+        .column('correlation_id')
+        .execute();
+    },
+  },
 ];
 
 export interface StoredEvent {
@@ -44,7 +64,14 @@ export interface StoredEvent {
 /** Stores an inbound event unless its (source, dedupe key) is already there. Call inside `store.durable`. */
 export async function storeInbound(
   trx: Transaction<Database> | Kysely<Database>,
-  event: { source: string; dedupeKey: string; body: string; receivedAt: number },
+  event: {
+    source: string;
+    dedupeKey: string;
+    body: string;
+    receivedAt: number;
+    /** The interaction it belongs to, shown in its timeline (`GET /v1/interactions/{id}`). */
+    correlationId?: string | undefined;
+  },
 ): Promise<StoredEvent> {
   const id = randomUUID();
   const res = await trx
@@ -55,6 +82,7 @@ export async function storeInbound(
       dedupe_key: event.dedupeKey,
       body: event.body,
       received_at: event.receivedAt,
+      correlation_id: event.correlationId ?? null,
     })
     .onConflict((oc) => oc.columns(['source', 'dedupe_key']).doNothing())
     .executeTakeFirst();

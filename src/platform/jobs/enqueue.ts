@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
+import { currentCorrelationId } from '../trace/context.ts';
 import { systemClock } from './clock.ts';
+import { signalEnqueued } from './wakeup.ts';
 import type { Clock, JobKind, JobKinds } from './types.ts';
 
 export interface EnqueueOptions {
@@ -11,6 +13,11 @@ export interface EnqueueOptions {
   /** Park instead of retrying once the job is this old (default: the queue's, 72 h). */
   maxAgeMs?: number | undefined;
   clock?: Clock | undefined;
+  /**
+   * The interaction this job works for (one trace per interaction, see platform/trace). Default: the
+   * current context's (a job enqueued by a traced job inherits its trace); `null` for none.
+   */
+  correlationId?: string | null | undefined;
 }
 
 /**
@@ -35,9 +42,12 @@ export async function enqueue<K extends JobKind>(
     max_age_ms: options.maxAgeMs ?? null,
     created_at: now,
     updated_at: now,
+    correlation_id:
+      options.correlationId === undefined ? (currentCorrelationId() ?? null) : options.correlationId,
   };
   if (options.key === undefined) {
     const row = await db.insertInto('jobs').values(values).returning('id').executeTakeFirstOrThrow();
+    signalEnqueued(kind);
     return { id: String(row.id), created: true };
   }
   const inserted = await db
@@ -46,7 +56,10 @@ export async function enqueue<K extends JobKind>(
     .onConflict((oc) => oc.column('key').doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (inserted !== undefined) return { id: String(inserted.id), created: true };
+  if (inserted !== undefined) {
+    signalEnqueued(kind);
+    return { id: String(inserted.id), created: true };
+  }
   const existing = await db
     .selectFrom('jobs')
     .select('id')

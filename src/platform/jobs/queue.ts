@@ -10,6 +10,7 @@ import type { Store } from '../store/index.ts';
 import type { Database, JobState, JobsTable } from '../store/schema.ts';
 import type { Kysely } from 'kysely';
 import { DEFAULT_MAX_AGE_MS, decideFailure } from './backoff.ts';
+import { withCorrelation } from '../trace/context.ts';
 import { systemClock } from './clock.ts';
 import { enqueue, type EnqueueOptions } from './enqueue.ts';
 import { coerceError, describeError, PermanentError } from './errors.ts';
@@ -18,7 +19,9 @@ import { parkAbandonedJobs, releaseJobs, renewLeases } from './sql/leases.ts';
 import { getJob, jobStats, listJobs, parseJobId, type ListJobsFilter } from './sql/read-jobs.ts';
 import { replayJob } from './sql/replay-job.ts';
 import { completeJob, failJob, type LeaseRef } from './sql/settle-job.ts';
+import { recordAttempt } from './sql/record-attempt.ts';
 import type { Clock, Job, JobDefinition, JobKind, JobKinds, JobOutcome, KindStats } from './types.ts';
+import { onEnqueued } from './wakeup.ts';
 
 export interface QueueOptions {
   store: Store;
@@ -90,6 +93,8 @@ export function createQueue(options: QueueOptions): Queue {
   let heartbeatTimer: NodeJS.Timeout | undefined;
   let polling: Promise<void> | undefined;
   let pollAgain = false;
+  let unsubscribeWakeup: (() => void) | undefined;
+  let wakeScheduled = false;
 
   function freeSlots(kind: string): number {
     const def = definitions.get(kind);
@@ -122,9 +127,17 @@ export function createQueue(options: QueueOptions): Queue {
 
   async function execute(row: Selectable<JobsTable>, lease: LeaseRef, signal: AbortSignal): Promise<void> {
     const def = definitions.get(row.kind);
-    const jobLog = log.child({ jobId: String(row.id), kind: row.kind, attempt: row.attempts });
+    const correlationId = row.correlation_id ?? undefined;
+    const jobLog = log.child({
+      jobId: String(row.id),
+      kind: row.kind,
+      attempt: row.attempts,
+      ...(correlationId === undefined ? {} : { correlationId }),
+    });
     const t0 = performance.now();
+    const startedAt = clock.now();
     let outcome: JobOutcome;
+    let errorText: string | null = null;
     try {
       if (def === undefined) throw new PermanentError(`no handler for kind ${row.kind}`);
       let payload: unknown;
@@ -133,12 +146,16 @@ export function createQueue(options: QueueOptions): Queue {
       } catch (e) {
         throw new PermanentError('payload is not valid JSON', { cause: e });
       }
-      const value = await def.handler(payload as never, {
-        jobId: String(row.id),
-        attempt: row.attempts,
-        signal,
-        log: jobLog,
-      });
+      const handler = def.handler;
+      const value = await withCorrelation(correlationId, () =>
+        handler(payload as never, {
+          jobId: String(row.id),
+          attempt: row.attempts,
+          signal,
+          log: jobLog,
+          ...(correlationId === undefined ? {} : { correlationId }),
+        }),
+      );
       const result = value === undefined ? null : JSON.stringify(value);
       if (!(await settle((w) => completeJob(w, lease, result, clock.now())))) {
         jobLog.warn('lease lost before completion: result discarded, the job belongs to another claim');
@@ -158,6 +175,7 @@ export function createQueue(options: QueueOptions): Queue {
         random,
       });
       const text = describeError(error);
+      errorText = text;
       const held = await settle((w) =>
         failJob(
           w,
@@ -178,6 +196,19 @@ export function createQueue(options: QueueOptions): Queue {
         outcome = 'retried';
         jobLog.info({ error: text, retryInMs: decision.delayMs }, 'job failed, will retry');
       }
+    }
+    if (correlationId !== undefined) {
+      // Traced jobs keep every attempt for the interaction timeline; best effort, after the settle.
+      await recordAttempt(db, {
+        job_id: row.id,
+        attempt: row.attempts,
+        correlation_id: correlationId,
+        worker_id: workerId,
+        started_at: startedAt,
+        finished_at: clock.now(),
+        outcome,
+        error: errorText,
+      }).catch((e: unknown) => jobLog.warn({ err: coerceError(e) }, 'recording the job attempt failed'));
     }
     options.onOutcome?.(row.kind, outcome, performance.now() - t0);
   }
@@ -260,12 +291,22 @@ export function createQueue(options: QueueOptions): Queue {
         },
         Math.max(10, Math.floor(leaseMs / 3)),
       );
+      // setImmediate: the enqueuing transaction commits first, then one poll serves a burst of enqueues.
+      unsubscribeWakeup = onEnqueued((kind) => {
+        if (wakeScheduled || !definitions.has(kind) || freeSlots(kind) <= 0) return;
+        wakeScheduled = true;
+        setImmediate(() => {
+          wakeScheduled = false;
+          if (started && !stopping) nudge();
+        });
+      });
       nudge(true);
       schedulePoll();
       log.info({ workerId, kinds: [...definitions.keys()] }, 'job workers started');
     },
     async stop({ deadlineMs = 10_000 } = {}) {
       stopping = true;
+      unsubscribeWakeup?.();
       if (pollTimer !== undefined) clearTimeout(pollTimer);
       if (polling !== undefined) await polling;
       const pending = [...running.values()].map((r) => r.done);

@@ -65,6 +65,8 @@ export interface Job {
   lastErrorAt: number | null;
   result: unknown;
   completedAt: number | null;
+  /** The interaction this job works for (platform/trace), or null. */
+  correlationId: string | null;
 }
 
 export interface JobContext {
@@ -73,7 +75,10 @@ export interface JobContext {
   attempt: number;
   /** Aborted when the lease is lost or shutdown's deadline passes: stop and let the job be retried. */
   signal: AbortSignal;
+  /** Carries `jobId`, `kind`, `attempt` and, for a traced job, `correlationId`. */
   log: Logger;
+  /** The interaction this job works for (platform/trace); follow-on jobs and outbound calls inherit it. */
+  correlationId?: string | undefined;
 }
 
 export type JobHandler<K extends JobKind> = (payload: JobKinds[K], ctx: JobContext) => Promise<unknown>;

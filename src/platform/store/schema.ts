@@ -19,6 +19,7 @@ export interface PlatformTables {
   jobs: JobsTable;
   schedule_occurrences: ScheduleOccurrencesTable;
   token_buckets: TokenBucketsTable;
+  job_attempts: JobAttemptsTable;
 }
 
 export type JobState = 'queued' | 'running' | 'completed' | 'parked';
@@ -49,6 +50,22 @@ export interface JobsTable {
   /** JSON text of the handler's return value. */
   result: string | null;
   completed_at: number | null;
+  /** The interaction this job works for (one trace per interaction); NULL for untraced jobs. */
+  correlation_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** One finished attempt of a traced job (jobs with a correlation ID), for the interaction timeline. */
+export interface JobAttemptsTable {
+  id: Generated<number>;
+  job_id: number;
+  attempt: number;
+  correlation_id: string | null;
+  worker_id: string;
+  started_at: number;
+  finished_at: number;
+  /** `completed`, `retried` or `parked` (a JobOutcome). */
+  outcome: string;
+  error: string | null;
 }
 
 export interface ScheduleOccurrencesTable {

@@ -21,6 +21,7 @@ export function toJob(row: Selectable<JobsTable>): Job {
     lastErrorAt: row.last_error_at,
     result: row.result === null ? null : (JSON.parse(row.result) as unknown),
     completedAt: row.completed_at,
+    correlationId: row.correlation_id ?? null,
   };
 }
 
