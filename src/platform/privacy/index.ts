@@ -16,4 +16,4 @@ export {
   subjectNeedles,
   type Subject,
 } from './subject.ts';
-export { mentionsAny } from './text-match.ts';
+export { mentionsAny, tableExists } from './text-match.ts';

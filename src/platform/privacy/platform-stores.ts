@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import { RetryableError } from '../jobs/errors.ts';
 import type { PersonalDataRegistry } from './registry.ts';
-import { mentionsAny } from './text-match.ts';
+import { mentionsAny, tableExists } from './text-match.ts';
 
 /** Job kinds whose payloads are the erasure machinery itself (they hold request IDs only). */
 const OWN_KINDS = 'privacy-%';
@@ -113,6 +113,27 @@ export function registerPlatformStores(registry: PersonalDataRegistry): void {
         .where((eb) => eb.or([mentionsAny('details', needles), mentionsAny('message', needles)]))
         .executeTakeFirst();
       return Number(r.numUpdatedRows);
+    },
+  });
+
+  registry.register({
+    name: 'job-attempts',
+    tables: ['job_attempts'],
+    categories: ['error messages of job attempts that may quote a record'],
+    async find(db, _s, { needles }) {
+      if (!(await tableExists(db, 'job_attempts'))) return 0;
+      const r = await sql<{
+        n: number;
+      }>`select count(*) as n from job_attempts where ${mentionsAny('error', needles)}`.execute(db);
+      return Number(r.rows[0]?.n ?? 0);
+    },
+    async erase(trx, _s, { needles }) {
+      if (!(await tableExists(trx, 'job_attempts'))) return 0;
+      const r =
+        await sql`update job_attempts set error = '[erased]' where ${mentionsAny('error', needles)}`.execute(
+          trx,
+        );
+      return Number(r.numAffectedRows ?? 0);
     },
   });
 

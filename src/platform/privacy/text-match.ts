@@ -1,5 +1,6 @@
 /** SQL predicates "this text column mentions one of the needles", case-insensitive on both dialects. */
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import type { Database } from '../store/schema.ts';
 
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -10,4 +11,22 @@ export function mentionsAny(column: string, needles: readonly string[]): Express
     (n) => sql<SqlBool>`lower(${sql.ref(column)}) like ${`%${escapeLike(n.toLowerCase())}%`} escape '\\'`,
   );
   return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+}
+
+/**
+ * Whether a table exists (a module may not be registered in this build). Asks the catalog: inside a
+ * PostgreSQL transaction a failing statement would abort it. information_schema first (PostgreSQL);
+ * on SQLite that statement fails harmlessly and sqlite_master answers.
+ */
+export async function tableExists(db: Kysely<Database>, table: string): Promise<boolean> {
+  const r = await sql<{
+    n: number;
+  }>`select count(*) as n from information_schema.tables where table_schema = current_schema() and table_name = ${table}`
+    .execute(db)
+    .catch(() =>
+      sql<{
+        n: number;
+      }>`select count(*) as n from sqlite_master where type = 'table' and name = ${table}`.execute(db),
+    );
+  return Number(r.rows[0]?.n ?? 0) > 0;
 }

@@ -3,7 +3,12 @@
  * the subject's lists) or free text (matched with the needles). `erase` deletes the matching rows.
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
-import { mentionsAny, type PersonalDataStore, type Subject } from '../../../platform/privacy/index.ts';
+import {
+  mentionsAny,
+  tableExists,
+  type PersonalDataStore,
+  type Subject,
+} from '../../../platform/privacy/index.ts';
 
 export type Match =
   { column: string; in: (s: Subject) => readonly string[]; lower?: boolean } | { column: string; text: true };
@@ -60,6 +65,7 @@ export function tableStore(def: {
     async erase(trx, s, { needles }) {
       let n = 0;
       for (const r of def.rules) {
+        if (!(await tableExists(trx, r.table))) continue;
         const res = await sql`delete from ${sql.table(r.table)} where ${where(r, s, needles)}`.execute(trx);
         n += Number(res.numAffectedRows ?? 0);
       }
