@@ -7,6 +7,7 @@ import { createHub } from '../app.ts';
 import { createApiKey } from '../platform/auth/api-keys.ts';
 import { loadConfig } from '../platform/config/load.ts';
 import { UsageError, type CommandSpec } from './commands.ts';
+import { demoSecrets, demoSettings, wireGenesysToHub } from './demo-wiring.ts';
 import { untilSignal } from './signals.ts';
 
 const loadSandbox = () => import('../../sandbox/index.ts');
@@ -51,21 +52,21 @@ export const sandboxCommands: CommandSpec[] = [
       const { startSandbox } = await loadSandbox();
       const { startDemo } = await loadSimulator();
       const sb = await startSandbox();
+      const secrets = demoSecrets();
       const config = loadConfig({
         dotenvPath: '.env',
         env: {
           PATCHBAY_SQLITE_PATH: join('.data', 'demo.sqlite'),
           ...process.env,
-          SALESFORCE_LOGIN_URL: sb.salesforce.url,
-          SALESFORCE_CLIENT_ID: sb.salesforce.clientId,
-          SALESFORCE_CLIENT_SECRET: sb.salesforce.clientSecret,
-          GENESYS_API_URL: sb.genesys.url,
-          GENESYS_CLIENT_ID: sb.genesys.clientId,
-          GENESYS_CLIENT_SECRET: sb.genesys.clientSecret,
+          ...demoSettings(sb, secrets),
         },
       });
       const hub = await createHub({ config });
       const url = await hub.start();
+      await wireGenesysToHub(sb, url, secrets, {
+        screenPop: config.raw.SCREEN_POP_AUTH_HEADER ?? 'x-screen-pop-token',
+        webhook: config.raw.WEBHOOK_TOKEN_HEADER ?? 'x-webhook-token',
+      });
       const { key } = await createApiKey(hub.store.db, `demo-${new Date().toISOString()}`);
       const sim = startDemo({
         genesys: {
