@@ -14,7 +14,15 @@ import { currentUser, redeemAuthorizationCode } from './connectors/genesys/user-
 import { caseRoutingMigrations, registerCaseRouting } from './features/case-routing/index.ts';
 import { registerScreenPop, sfMirrorMigrations } from './features/screen-pop/index.ts';
 import { registerAdminRoutes } from './platform/admin/routes.ts';
-import { alertMigrations, createAlerts, registerAlertRoutes, type Alerts } from './platform/alerts/index.ts';
+import {
+  alertMigrations,
+  createAlerts,
+  feedDownCheck,
+  parkedJobsCheck,
+  registerAlertRoutes,
+  watchAlerts,
+  type Alerts,
+} from './platform/alerts/index.ts';
 import { apiKeyMigrations } from './platform/auth/api-keys.ts';
 import { inboxMigrations } from './platform/inbox/inbox.ts';
 import type { Config } from './platform/config/load.ts';
@@ -282,6 +290,19 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     genesys: connectors.genesys,
   });
 
+  // Alerts the platform watches itself: parked jobs, and the presence feed on the replica that runs it.
+  const alertChecks = [
+    parkedJobsCheck(queue),
+    feedDownCheck({
+      condition: 'presence.feed-down',
+      name: 'presence feed',
+      running: () => presence.feed() !== undefined,
+      stale: () => presence.stale(),
+      now: () => clock.now(),
+    }),
+  ];
+  let stopAlertChecks: (() => void) | undefined;
+
   let stopped = false;
   return {
     config,
@@ -307,6 +328,7 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
         queue.start();
         scheduler.start();
         await leadership.start();
+        stopAlertChecks = watchAlerts(alerts, log, alertChecks);
       }
       const addr = app.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -315,6 +337,7 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      stopAlertChecks?.();
       await leadership.stop();
       await scheduler.stop();
       await queue.stop({ deadlineMs: config.jobs.shutdownDeadlineMs });

@@ -11,3 +11,11 @@ export { listAlerts, type AlertInfo } from './read.ts';
 export { registerAlertRoutes } from './routes.ts';
 export { webhookBody, type AlertSinks, type SinkName } from './sinks.ts';
 export { formatDuration, noticeText, type AlertEvent, type AlertNotice, type AlertSnapshot } from './text.ts';
+export {
+  evaluateCheck,
+  feedDownCheck,
+  parkedJobsCheck,
+  watchAlerts,
+  type AlertCheck,
+  type CheckResult,
+} from './watch.ts';
