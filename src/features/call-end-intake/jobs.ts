@@ -1,5 +1,5 @@
 /** The job kinds of the after-call features and their payloads (the inbox event holds the body). */
-declare module '../../platform/jobs/index.ts' {
+declare module '../../platform/jobs/types.ts' {
   interface JobKinds {
     /** Seed 000: one Salesforce Task (and Contact update) per conversation end. Key `activity-log:<conversationId>`. */
     'activity-log': { eventId: string; conversationId: string };
