@@ -1,5 +1,12 @@
 /** Every CLI command, in help order. */
-import { caseRoutingCommands, contactSyncCommands, createHub, migrations, privacyCommands, screenPopCommands } from '../app.ts';
+import {
+  caseRoutingCommands,
+  contactSyncCommands,
+  createHub,
+  migrations,
+  privacyCommands,
+  screenPopCommands,
+} from '../app.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../platform/auth/api-keys.ts';
 import { describeConfig, loadConfig, type Config } from '../platform/config/load.ts';
 import { createQueue } from '../platform/jobs/index.ts';

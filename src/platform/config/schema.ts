@@ -386,12 +386,14 @@ export const settings = [
     type: 'enum',
     default: 'skip',
     values: ['skip', 'create-contact', 'unknown-caller-account'],
-    description: 'When no Salesforce contact matches the caller: skip the Task, create a contact, or log to an account.',
+    description:
+      'When no Salesforce contact matches the caller: skip the Task, create a contact, or log to an account.',
   },
   {
     env: 'ACTIVITY_LOG_UNKNOWN_CALLER_ACCOUNT_ID',
     type: 'string',
-    description: 'Account the Task is related to (WhatId) under ACTIVITY_LOG_NOT_FOUND=unknown-caller-account.',
+    description:
+      'Account the Task is related to (WhatId) under ACTIVITY_LOG_NOT_FOUND=unknown-caller-account.',
   },
   {
     env: 'ACTIVITY_LOG_TASK_KEY',
@@ -568,7 +570,8 @@ export const settings = [
     default: '7',
     min: 0,
     max: 90,
-    description: 'Raise the privacy.erasure-deadline alert when an erasure is still open this many days before its deadline.',
+    description:
+      'Raise the privacy.erasure-deadline alert when an erasure is still open this many days before its deadline.',
   },
   {
     env: 'PRIVACY_CONVERSATION_LOOKBACK_DAYS',
@@ -577,7 +580,7 @@ export const settings = [
     min: 1,
     max: 3660,
     description:
-      'How far back an erasure looks for the subject\'s conversations in Genesys analytics (older recordings: the retention job).',
+      "How far back an erasure looks for the subject's conversations in Genesys analytics (older recordings: the retention job).",
   },
   {
     env: 'PRIVACY_SF_HARD_DELETE',
@@ -591,13 +594,15 @@ export const settings = [
     default: '2557',
     min: 1,
     max: 36500,
-    description: 'Default retention of recordings in days (2557 = 7 years); older ones are deleted unless on legal hold.',
+    description:
+      'Default retention of recordings in days (2557 = 7 years); older ones are deleted unless on legal hold.',
   },
   {
     env: 'PRIVACY_RETENTION_BY_MEDIA',
     type: 'string',
     default: '',
-    description: 'Retention in days per recording media type, e.g. audio=2557,screen=365 (others: PRIVACY_RETENTION_DAYS).',
+    description:
+      'Retention in days per recording media type, e.g. audio=2557,screen=365 (others: PRIVACY_RETENTION_DAYS).',
   },
   {
     env: 'PRIVACY_RETENTION_CRON',
@@ -615,7 +620,8 @@ export const settings = [
     env: 'PRIVACY_CONSENT_STRICT',
     type: 'string',
     default: '',
-    description: 'Purposes that also need a recorded consent (not only the absence of a withdrawal), comma-separated.',
+    description:
+      'Purposes that also need a recorded consent (not only the absence of a withdrawal), comma-separated.',
   },
 ] as const satisfies readonly Setting[];
 
