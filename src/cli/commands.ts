@@ -36,12 +36,17 @@ export function findCommand(
 
 export function helpText(commands: CommandSpec[], prefix: string[] = []): string {
   const rows = commands.filter((c) => prefix.every((w, i) => c.path[i] === w));
-  const width = Math.max(...rows.map((c) => c.usage.length));
-  return [
-    'Usage: patchbay <command> [options]   (patchbay <command> --help for details)',
-    '',
-    ...rows.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
-  ].join('\n');
+  // Long usages get their summary on the next line so the table stays readable in a terminal.
+  const width = Math.min(44, Math.max(...rows.map((c) => c.usage.length)));
+  const lines = rows.map((c) =>
+    c.usage.length <= width
+      ? `  ${c.usage.padEnd(width)}  ${c.summary}`
+      : `  ${c.usage}
+  ${' '.repeat(width)}  ${c.summary}`,
+  );
+  return ['Usage: patchbay <command> [options]   (patchbay <command> --help for details)', '', ...lines].join(
+    '\n',
+  );
 }
 
 export function commandHelp(c: CommandSpec): string {

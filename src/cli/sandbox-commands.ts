@@ -82,6 +82,9 @@ export const sandboxCommands: CommandSpec[] = [
         'API docs': `${url}/docs`,
         health: `${url}/readyz`,
         metrics: `${url}/metrics`,
+        'agent desktop': `${url}/desktop`,
+        'presence dashboard': `${url}/dashboard/presence`,
+        'routing status': `${url}/routing/status`,
         ...sb.urls,
       });
       console.log(
