@@ -3,18 +3,9 @@ import { resolve } from 'node:path';
 import { migrations } from '../app.ts';
 import { listAlerts } from '../platform/alerts/index.ts';
 import { BackupError, backupSqlite, pgDumpAdvice, restoreSqlite } from '../platform/backup/sqlite-backup.ts';
-import { loadConfig, type Config } from '../platform/config/load.ts';
 import { isPostgresUrl, openStore } from '../platform/store/index.ts';
 import { UsageError, type CommandSpec } from './commands.ts';
-
-const configOption = { config: { type: 'string' as const } };
-
-function configFrom(values: Record<string, string | boolean | undefined>): Config {
-  return loadConfig({
-    dotenvPath: '.env',
-    configFile: typeof values.config === 'string' ? values.config : undefined,
-  });
-}
+import { configFrom, configOption } from './context.ts';
 
 async function backupOrRestore(fn: () => Promise<void>): Promise<number> {
   try {

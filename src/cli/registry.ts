@@ -8,34 +8,16 @@ import {
   screenPopCommands,
 } from '../app.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../platform/auth/api-keys.ts';
-import { describeConfig, loadConfig, type Config } from '../platform/config/load.ts';
+import { describeConfig, type Config } from '../platform/config/load.ts';
 import { createQueue } from '../platform/jobs/index.ts';
 import { createLogger } from '../platform/log/logger.ts';
 import { openStore, type Store } from '../platform/store/index.ts';
 import { reportCommands } from '../features/reports/cli.ts';
 import { UsageError, type CommandSpec } from './commands.ts';
+import { configFrom, configOption, withStore } from './context.ts';
 import { opsCommands } from './ops-commands.ts';
 import { sandboxCommands } from './sandbox-commands.ts';
 import { untilSignal } from './signals.ts';
-
-const configOption = { config: { type: 'string' as const } };
-
-function configFrom(values: Record<string, string | boolean | undefined>): Config {
-  return loadConfig({
-    dotenvPath: '.env',
-    configFile: typeof values.config === 'string' ? values.config : undefined,
-  });
-}
-
-async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
-  try {
-    await store.migrate(migrations);
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
 
 function queueFor(store: Store, config: Config) {
   return createQueue({
@@ -112,7 +94,7 @@ export const commands: CommandSpec[] = [
       const limit = values.limit === undefined ? 100 : Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
       const config = configFrom(values);
-      await withStore(config, async (store) =>
+      await withStore(config, migrations, async (store) =>
         printJson(
           await queueFor(store, config).list({
             ...(state ? { state } : {}),
@@ -131,7 +113,7 @@ export const commands: CommandSpec[] = [
     options: configOption,
     async run({ values }) {
       const config = configFrom(values);
-      await withStore(config, async (store) => printJson(await queueFor(store, config).parked()));
+      await withStore(config, migrations, async (store) => printJson(await queueFor(store, config).parked()));
       return 0;
     },
   },
@@ -144,7 +126,7 @@ export const commands: CommandSpec[] = [
     async run({ values, positionals }) {
       const id = positionals[0] as string;
       const config = configFrom(values);
-      return withStore(config, async (store) => {
+      return withStore(config, migrations, async (store) => {
         const queue = queueFor(store, config);
         const job = await queue.get(id);
         if (!job) {
@@ -170,7 +152,7 @@ export const commands: CommandSpec[] = [
     async run({ values, positionals }) {
       const name = positionals[0] as string;
       if (name.length > 100) throw new UsageError('name must be at most 100 characters');
-      await withStore(configFrom(values), async (store) => {
+      await withStore(configFrom(values), migrations, async (store) => {
         const { id, key } = await createApiKey(store.db, name);
         console.log(`Created API key ${id} (${name}). Store it now; it cannot be shown again:\n${key}`);
       });
@@ -183,7 +165,9 @@ export const commands: CommandSpec[] = [
     summary: 'List API keys (ids, names, dates; never secrets).',
     options: configOption,
     async run({ values }) {
-      await withStore(configFrom(values), async (store) => printJson(await listApiKeys(store.db)));
+      await withStore(configFrom(values), migrations, async (store) =>
+        printJson(await listApiKeys(store.db)),
+      );
       return 0;
     },
   },
@@ -195,7 +179,7 @@ export const commands: CommandSpec[] = [
     positionals: 1,
     async run({ values, positionals }) {
       const id = positionals[0] as string;
-      return withStore(configFrom(values), async (store) => {
+      return withStore(configFrom(values), migrations, async (store) => {
         if (!(await revokeApiKey(store.db, id))) {
           console.error(`No active API key ${id}.`);
           return 1;

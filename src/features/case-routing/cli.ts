@@ -4,30 +4,10 @@
  * PATCHBAY_ROUTING_SECRET — never from the command line, where `ps` and shell history see them.
  */
 import { UsageError, type CommandSpec } from '../../cli/commands.ts';
-import { loadConfig, type Config } from '../../platform/config/load.ts';
-import { openStore, type Store } from '../../platform/store/index.ts';
+import { configFrom, configOption, withStore } from '../../cli/context.ts';
 import { describeCredentials, rotateCredentials, saveCredentials } from './credentials.ts';
 import { keyringFor } from './index.ts';
 import { caseRoutingMigrations } from './migrations.ts';
-
-const configOption = { config: { type: 'string' as const } };
-
-function configFrom(values: Record<string, string | boolean | undefined>): Config {
-  return loadConfig({
-    dotenvPath: '.env',
-    configFile: typeof values.config === 'string' ? values.config : undefined,
-  });
-}
-
-async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
-  try {
-    await store.migrate(caseRoutingMigrations);
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
 
 async function readSecret(fromStdin: boolean): Promise<string> {
   if (fromStdin) {
@@ -77,7 +57,7 @@ export const caseRoutingCommands: CommandSpec[] = [
       const userId = required(values.user, '--user');
       const password = await readSecret(values['password-stdin'] === true);
       const config = configFrom(values);
-      await withStore(config, (store) =>
+      await withStore(config, caseRoutingMigrations, (store) =>
         saveCredentials(store.db, keyringFor(config)(), 'cic', {
           server,
           switchoverServer,
@@ -105,7 +85,7 @@ export const caseRoutingCommands: CommandSpec[] = [
       const clientId = required(values['client-id'], '--client-id');
       const clientSecret = await readSecret(values['secret-stdin'] === true);
       const config = configFrom(values);
-      await withStore(config, (store) =>
+      await withStore(config, caseRoutingMigrations, (store) =>
         saveCredentials(store.db, keyringFor(config)(), 'salesforce', { loginUrl, clientId, clientSecret }),
       );
       console.log('Salesforce credentials stored (secret encrypted).');
@@ -119,7 +99,7 @@ export const caseRoutingCommands: CommandSpec[] = [
     options: configOption,
     async run({ values }) {
       const config = configFrom(values);
-      await withStore(config, async (store) => {
+      await withStore(config, caseRoutingMigrations, async (store) => {
         const out = {
           cic: await describeCredentials(store.db, 'cic'),
           salesforce: await describeCredentials(store.db, 'salesforce'),
@@ -137,7 +117,9 @@ export const caseRoutingCommands: CommandSpec[] = [
     options: configOption,
     async run({ values }) {
       const config = configFrom(values);
-      const moved = await withStore(config, (store) => rotateCredentials(store.db, keyringFor(config)()));
+      const moved = await withStore(config, caseRoutingMigrations, (store) =>
+        rotateCredentials(store.db, keyringFor(config)()),
+      );
       console.log(`Re-encrypted ${moved} secret(s).`);
       return 0;
     },

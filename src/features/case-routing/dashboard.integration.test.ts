@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startCicSandbox, type CicSandbox } from '../../../sandbox/cic/index.ts';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../../sandbox/salesforce/index.ts';
 import { startTestHub, type TestHub } from '../../../test/support/hub.ts';
+import { launchChromium } from '../../../test/support/browser.ts';
 
 let sf: SalesforceSandbox;
 let cic: CicSandbox;
@@ -34,17 +35,7 @@ before(async () => {
       PATCHBAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     },
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

@@ -4,8 +4,8 @@
  */
 import type { CommandSpec } from '../../cli/commands.ts';
 import { UsageError } from '../../cli/commands.ts';
+import { configFrom, configOption } from '../../cli/context.ts';
 import { createConnectors } from '../../connectors/index.ts';
-import { loadConfig, type Config } from '../../platform/config/load.ts';
 import { systemClock } from '../../platform/jobs/index.ts';
 import { createLogger } from '../../platform/log/logger.ts';
 import { createMetrics } from '../../platform/metrics/registry.ts';
@@ -14,16 +14,11 @@ import { contactSyncConfig } from './config.ts';
 import { createContactSync, type ContactSync } from './service.ts';
 import { contactSyncMigrations } from './store.ts';
 
-const configOption = { config: { type: 'string' as const } };
-
 async function withSync<T>(
   values: Record<string, string | boolean | undefined>,
   fn: (s: ContactSync) => Promise<T>,
 ): Promise<T> {
-  const config: Config = loadConfig({
-    dotenvPath: '.env',
-    configFile: typeof values.config === 'string' ? values.config : undefined,
-  });
+  const config = configFrom(values);
   const log = createLogger({ level: 'warn' });
   const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
   await store.migrate(contactSyncMigrations);

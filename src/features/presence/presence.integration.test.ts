@@ -5,10 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startGenesysSandbox, type GenesysSandbox } from '../../../sandbox/genesys/index.ts';
 import { startTestHub, type TestHub } from '../../../test/support/hub.ts';
 import { LIMITS } from './model.ts';
+import { launchChromium } from '../../../test/support/browser.ts';
 
 const until = async (what: string, check: () => boolean | Promise<boolean>, ms = 20_000) => {
   const end = Date.now() + ms;
@@ -33,17 +34,7 @@ void describe('presence dashboard with 1,000 agents', () => {
         PRESENCE_POLL_SECONDS: '1',
       },
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const res = await fetch(`${gc.url}/oauth/token`, {
       method: 'POST',
       headers: {

@@ -4,9 +4,8 @@
  * and a second call reuses the same named window.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startGenesysSandbox, type GenesysSandbox } from '../../../sandbox/genesys/index.ts';
 import {
   startSalesforceSandbox,
@@ -15,8 +14,8 @@ import {
 } from '../../../sandbox/salesforce/index.ts';
 import { fixtureSecrets } from '../../../test/fixtures/pii.ts';
 import { startTestHub, type TestHub } from '../../../test/support/hub.ts';
+import { launchChromium } from '../../../test/support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = fixtureSecrets[0];
 let sf: SalesforceSandbox;
 let gc: GenesysSandbox;
@@ -88,56 +87,40 @@ async function waitForUrl(page: Page, suffix: string, deadlineMs: number): Promi
   throw new Error(`the CRM window did not show ${suffix} (at ${page.url()})`);
 }
 
-void test(
-  'a call to the signed-in agent pops the caller record within 1 s; a second call reuses the window',
-  {
-    skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} missing (apt-get install -y chromium)`,
-  },
-  async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${hub.url}/desktop`);
-    await page.click('#signin-button');
-    await page.waitForURL(/\/oauth\/authorize/);
-    await page.fill('input[name=password]', 'sandbox');
-    await page.click('button[type=submit]');
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
-    const userId = (await page.getAttribute('body', 'data-user-id')) ?? '';
-    assert.notEqual(userId, '');
+void test('a call to the signed-in agent pops the caller record within 1 s; a second call reuses the window', async () => {
+  browser = await launchChromium();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${hub.url}/desktop`);
+  await page.click('#signin-button');
+  await page.waitForURL(/\/oauth\/authorize/);
+  await page.fill('input[name=password]', 'sandbox');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+  const userId = (await page.getAttribute('body', 'data-user-id')) ?? '';
+  assert.notEqual(userId, '');
 
-    const dir = await json<{ queues: Array<{ id: string }> }>(`${gc.url}/__sandbox/conversations/directory`);
-    const queueId = dir.queues[0]?.id ?? '';
+  const dir = await json<{ queues: Array<{ id: string }> }>(`${gc.url}/__sandbox/conversations/directory`);
+  const queueId = dir.queues[0]?.id ?? '';
 
-    const popup = context.waitForEvent('page');
-    const first = await call(seed.samplePhones[0] ?? '', userId, queueId);
-    const crm = await popup;
-    const shownAt = await waitForUrl(crm, `/lightning/r/Contact/${first.contactId}/view`, 5_000);
-    assert.ok(
-      shownAt - first.answeredAt <= 1_000,
-      `record shown ${shownAt - first.answeredAt} ms after the call alerted`,
-    );
-    await page.waitForSelector('#caller-name');
-    await page.waitForSelector('#cases');
+  const popup = context.waitForEvent('page');
+  const first = await call(seed.samplePhones[0] ?? '', userId, queueId);
+  const crm = await popup;
+  const shownAt = await waitForUrl(crm, `/lightning/r/Contact/${first.contactId}/view`, 5_000);
+  assert.ok(
+    shownAt - first.answeredAt <= 1_000,
+    `record shown ${shownAt - first.answeredAt} ms after the call alerted`,
+  );
+  await page.waitForSelector('#caller-name');
+  await page.waitForSelector('#cases');
 
-    const second = await call(seed.samplePhones[1] ?? '', userId, queueId);
-    assert.notEqual(second.contactId, first.contactId);
-    const shownAgain = await waitForUrl(crm, `/lightning/r/Contact/${second.contactId}/view`, 5_000);
-    assert.ok(
-      shownAgain - second.answeredAt <= 1_000,
-      `second record shown ${shownAgain - second.answeredAt} ms after`,
-    );
-    assert.equal(context.pages().length, 2, 'the desktop and one CRM window, no new window per call');
-    assert.deepEqual(await page.evaluate('window.patchbayPops.length'), 2);
-  },
-);
+  const second = await call(seed.samplePhones[1] ?? '', userId, queueId);
+  assert.notEqual(second.contactId, first.contactId);
+  const shownAgain = await waitForUrl(crm, `/lightning/r/Contact/${second.contactId}/view`, 5_000);
+  assert.ok(
+    shownAgain - second.answeredAt <= 1_000,
+    `second record shown ${shownAgain - second.answeredAt} ms after`,
+  );
+  assert.equal(context.pages().length, 2, 'the desktop and one CRM window, no new window per call');
+  assert.deepEqual(await page.evaluate('window.patchbayPops.length'), 2);
+});
