@@ -260,12 +260,12 @@ void test('invalid skills (leading space, pipe, 256 characters): entry marked wi
   assert.match(entries(ids[0]!)[0]!.Error_Message__c!, /begins with a space/);
   assert.match(entries(ids[1]!)[0]!.Error_Message__c!, /"\|"/);
   assert.match(entries(ids[2]!)[0]!.Error_Message__c!, /256 characters/);
-  const alerts = await hub.hub.store.db.selectFrom('alerts').selectAll().execute();
+  // The entry is marked in Salesforce first, then the alert is raised: wait for the alert too.
   for (const caseId of ids)
-    assert.ok(
-      alerts.some((a) => a.message.includes(caseId)),
-      `alert for ${caseId}`,
-    );
+    await until(`alert for ${caseId}`, async () => {
+      const alerts = await hub.hub.store.db.selectFrom('alerts').selectAll().execute();
+      return alerts.some((a) => a.message.includes(caseId));
+    });
 });
 
 void test('primary CIC down mid-stream: every case routed exactly once via the switchover, back to primary afterwards', async () => {
@@ -307,13 +307,18 @@ void test('restart with 50 unrouted entries: each routed exactly once', async ()
     assert.equal(interactions(caseId).length, 1, `case ${caseId}`);
     assert.equal(entries(caseId).length, 1);
   }
-  const jobs = await hub.hub.store.db
-    .selectFrom('jobs')
-    .select(['key', 'state'])
-    .where('kind', '=', 'case-routing-entry')
-    .execute();
   const keys = new Set(cases.map((c) => `case-routing:${entries(c)[0]!.Id}`));
-  const mine = jobs.filter((j) => j.key !== null && keys.has(j.key));
+  const jobsOfCases = async () =>
+    (
+      await hub.hub.store.db
+        .selectFrom('jobs')
+        .select(['key', 'state'])
+        .where('kind', '=', 'case-routing-entry')
+        .execute()
+    ).filter((j) => j.key !== null && keys.has(j.key));
+  // The job marks the entry processed in Salesforce, then settles: wait for the settlement.
+  await until('jobs settled', async () => (await jobsOfCases()).every((j) => j.state === 'completed'));
+  const mine = await jobsOfCases();
   assert.equal(mine.length, 50);
   assert.ok(mine.every((j) => j.state === 'completed'));
 });
