@@ -44,6 +44,9 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** How often the SQLite WAL is checkpointed into the database file (auto-checkpoints are off). */
+const SQLITE_CHECKPOINT_INTERVAL_MS = 1_000;
+
 export function isPostgresUrl(url: string | undefined): url is string {
   return url !== undefined && /^postgres(ql)?:\/\//.test(url);
 }
@@ -67,11 +70,19 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   const { adapter } = openSqlite({ path: config.sqlitePath, busyTimeoutMs: config.busyTimeoutMs ?? 10_000 });
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: adapter }) });
   const group = createGroupCommit(db);
+  const checkpoints = setInterval(() => {
+    // A checkpoint that cannot run now (a reader holds old pages) simply runs at the next tick.
+    sql`PRAGMA wal_checkpoint(PASSIVE)`.execute(db).catch(() => undefined);
+  }, SQLITE_CHECKPOINT_INTERVAL_MS);
+  checkpoints.unref();
   return makeStore(
     db,
     'sqlite',
     (fn) => group.run(fn),
-    () => group.drain(),
+    async () => {
+      clearInterval(checkpoints);
+      await group.drain();
+    },
   );
 }
 
