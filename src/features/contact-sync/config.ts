@@ -1,9 +1,12 @@
 /**
- * Contact-sync settings (`CONTACT_SYNC_*`), read from the validated configuration's raw values,
- * with defaults: mapping = the seed's table, batches of 100, every 30 minutes, Salesforce → Genesys.
+ * Contact-sync settings (`CONTACT_SYNC_*`, declared in `src/platform/config/schema.ts` with their
+ * types and defaults), typed from the validated configuration's raw values. The mapping JSON and the
+ * cron pattern are checked here (the schema knows them only as strings).
  */
+import { Cron } from 'croner';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
-import { ConfigError, type Config } from '../../platform/config/load.ts';
+import { ConfigError, parseSetting, type Config } from '../../platform/config/load.ts';
+import { settingList, type SettingName } from '../../platform/config/schema.ts';
 import { defaultSyncOptions, type ContactSyncOptions, type SyncDirection } from './engine.ts';
 import { defaultMapping, MappingError, parseMapping } from './mapping.ts';
 import type { Strategy, Winner } from './merge.ts';
@@ -14,15 +17,23 @@ export interface ContactSyncConfig {
   options: ContactSyncOptions;
 }
 
-const STRATEGIES: readonly Strategy[] = ['last-write-wins', 'field-priority', 'manual'];
-
 export function contactSyncConfig(config: Pick<Config, 'raw'>): ContactSyncConfig {
-  const raw = config.raw as Record<string, string | undefined>;
   const issues: Array<{ key: string; message: string }> = [];
+  // The raw value, else the schema's default, parsed by the schema's type (loadConfig validated it already).
+  const value = (name: SettingName): string | number | boolean | undefined => {
+    const setting = settingList.find((s) => s.env === name);
+    const raw = config.raw[name] ?? setting?.default;
+    if (setting === undefined || raw === undefined || raw === '') return undefined;
+    const parsed = parseSetting(setting, raw);
+    if (typeof parsed !== 'object') return parsed;
+    issues.push({ key: name, message: parsed.error });
+    return undefined;
+  };
   let mapping = [...defaultMapping];
-  if (raw.CONTACT_SYNC_MAPPING !== undefined) {
+  const mappingJson = value('CONTACT_SYNC_MAPPING') as string | undefined;
+  if (mappingJson !== undefined) {
     try {
-      mapping = parseMapping(JSON.parse(raw.CONTACT_SYNC_MAPPING));
+      mapping = parseMapping(JSON.parse(mappingJson));
     } catch (err) {
       issues.push({
         key: 'CONTACT_SYNC_MAPPING',
@@ -30,36 +41,38 @@ export function contactSyncConfig(config: Pick<Config, 'raw'>): ContactSyncConfi
       });
     }
   }
-  const region = (raw.PHONE_DEFAULT_REGION ?? 'US').toUpperCase();
+  const region = String(value('PHONE_DEFAULT_REGION') ?? 'US').toUpperCase();
   if (!isSupportedCountry(region))
     issues.push({ key: 'PHONE_DEFAULT_REGION', message: `${region} is unknown` });
-  const strategy = (raw.CONTACT_SYNC_STRATEGY ?? defaultSyncOptions.strategy) as Strategy;
-  if (!STRATEGIES.includes(strategy))
-    issues.push({ key: 'CONTACT_SYNC_STRATEGY', message: `one of ${STRATEGIES.join(', ')}` });
-  const direction = (raw.CONTACT_SYNC_DIRECTION ?? defaultSyncOptions.direction) as SyncDirection;
-  if (direction !== 'sf-to-gc' && direction !== 'both')
-    issues.push({ key: 'CONTACT_SYNC_DIRECTION', message: 'sf-to-gc or both' });
-  const onDelete = raw.CONTACT_SYNC_ON_DELETE ?? 'remove';
-  if (onDelete !== 'remove' && onDelete !== 'mark')
-    issues.push({ key: 'CONTACT_SYNC_ON_DELETE', message: 'remove or mark' });
-  const batch = Number(raw.CONTACT_SYNC_BATCH_SIZE ?? '100');
-  if (!Number.isInteger(batch) || batch < 1 || batch > 100)
-    issues.push({ key: 'CONTACT_SYNC_BATCH_SIZE', message: 'an integer 1–100' });
+  const cron = value('CONTACT_SYNC_CRON') as string;
+  try {
+    new Cron(cron, { paused: true }).stop();
+  } catch (err) {
+    issues.push({ key: 'CONTACT_SYNC_CRON', message: `not a cron pattern: ${(err as Error).message}` });
+  }
+  const enabled = value('CONTACT_SYNC_ENABLED') as boolean;
+  const strategy = value('CONTACT_SYNC_STRATEGY') as Strategy;
+  const direction = value('CONTACT_SYNC_DIRECTION') as SyncDirection;
+  const tie = value('CONTACT_SYNC_TIE') as Winner;
+  const onDelete = value('CONTACT_SYNC_ON_DELETE') as 'remove' | 'mark';
+  const batchSize = value('CONTACT_SYNC_BATCH_SIZE') as number;
+  const matchByNameAndAccount = value('CONTACT_SYNC_MATCH_NAME_ACCOUNT') as boolean;
+  const overlapSeconds = value('CONTACT_SYNC_OVERLAP_SECONDS') as number;
   if (issues.length > 0) throw new ConfigError(issues);
   return {
-    enabled: ['true', '1', 'yes'].includes((raw.CONTACT_SYNC_ENABLED ?? 'true').toLowerCase()),
-    cron: raw.CONTACT_SYNC_CRON ?? '*/30 * * * *',
+    enabled,
+    cron,
     options: {
       ...defaultSyncOptions,
       mapping,
       region: region as CountryCode,
-      batchSize: batch,
+      batchSize,
       strategy,
-      tie: (raw.CONTACT_SYNC_TIE ?? 'salesforce') as Winner,
+      tie,
       direction,
-      onDelete: onDelete as 'remove' | 'mark',
-      matchByNameAndAccount: raw.CONTACT_SYNC_MATCH_NAME_ACCOUNT === 'true',
-      overlapMs: Number(raw.CONTACT_SYNC_OVERLAP_SECONDS ?? '60') * 1000,
+      onDelete,
+      matchByNameAndAccount,
+      overlapMs: overlapSeconds * 1000,
     },
   };
 }

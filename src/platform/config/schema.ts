@@ -623,6 +623,76 @@ export const settings = [
     description:
       'Purposes that also need a recorded consent (not only the absence of a withdrawal), comma-separated.',
   },
+  {
+    env: 'CONTACT_SYNC_ENABLED',
+    type: 'bool',
+    default: 'true',
+    description:
+      'Schedule the contact sync (Salesforce → Genesys external contacts) when both are configured.',
+  },
+  {
+    env: 'CONTACT_SYNC_CRON',
+    type: 'string',
+    default: '*/30 * * * *',
+    description: 'When the contact sync runs (cron).',
+  },
+  {
+    env: 'CONTACT_SYNC_MAPPING',
+    type: 'string',
+    description:
+      'Field mapping as JSON (SF field → Genesys field, type, direction, priority); default: the built-in table.',
+  },
+  {
+    env: 'CONTACT_SYNC_STRATEGY',
+    type: 'enum',
+    default: 'field-priority',
+    values: ['last-write-wins', 'field-priority', 'manual'],
+    description: 'How a field changed on both sides is merged (manual = parked until resolved).',
+  },
+  {
+    env: 'CONTACT_SYNC_DIRECTION',
+    type: 'enum',
+    default: 'sf-to-gc',
+    values: ['sf-to-gc', 'both'],
+    description: 'Salesforce → Genesys only, or bi-directional.',
+  },
+  {
+    env: 'CONTACT_SYNC_TIE',
+    type: 'enum',
+    default: 'salesforce',
+    values: ['salesforce', 'genesys'],
+    description: 'Which side wins a conflict whose two changes have the same timestamp.',
+  },
+  {
+    env: 'CONTACT_SYNC_ON_DELETE',
+    type: 'enum',
+    default: 'remove',
+    values: ['remove', 'mark'],
+    description: 'A Salesforce deletion removes the Genesys contact, or marks it (customFields.sfDeleted).',
+  },
+  {
+    env: 'CONTACT_SYNC_BATCH_SIZE',
+    type: 'int',
+    default: '100',
+    min: 1,
+    max: 100,
+    description: 'Contacts per Genesys bulk call.',
+  },
+  {
+    env: 'CONTACT_SYNC_MATCH_NAME_ACCOUNT',
+    type: 'bool',
+    default: 'false',
+    description:
+      'Also match an unlinked contact by first name + last name + account (after e-mail and phone).',
+  },
+  {
+    env: 'CONTACT_SYNC_OVERLAP_SECONDS',
+    type: 'int',
+    default: '60',
+    min: 0,
+    max: 3600,
+    description: 'Re-read window before the Salesforce watermark of an incremental run.',
+  },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof settings)[number]['env'];
