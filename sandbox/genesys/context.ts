@@ -56,6 +56,8 @@ export interface GenesysContext {
     queue(id: string): GenesysQueue | undefined;
     wrapupCodes(): GenesysWrapupCode[];
     wrapupCode(id: string): GenesysWrapupCode | undefined;
+    /** A routing skill by id (optional so hand-built test contexts stay valid; the server provides it). */
+    skill?(id: string): { id: string; name: string } | undefined;
     /** Current presence (system presence name, e.g. AVAILABLE, BUSY, OFFLINE) and routing status of a user. */
     presenceOf(userId: string): { presence: string; routingStatus: string } | undefined;
     /**

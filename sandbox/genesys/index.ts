@@ -228,6 +228,10 @@ export async function startGenesysSandbox(opts: GenesysSandboxOptions = {}): Pro
         const w = directory.wrapupCodes.get(id);
         return w && { id: w.id, name: w.name };
       },
+      skill: (id) => {
+        const k = directory.skills.get(id);
+        return k && { id: k.id, name: k.name };
+      },
       presenceOf: (id) => {
         const u = directory.users.get(id);
         return u && { presence: upperPresence(u.presence.definition), routingStatus: u.routing.status };

@@ -53,6 +53,8 @@ export interface Participant {
   disconnectType?: DisconnectType;
   segments: Segment[];
   attributes: Record<string, string>;
+  /** For an acd participant created by `POST /api/v2/conversations/emails`: the requested routing. */
+  routing?: { skillIds: string[]; priority: number; languageId?: string };
   /** Agents must wrap up after disconnecting; `wrapup` is set when they did. */
   wrapupRequired: boolean;
   wrapup?: Wrapup;
@@ -81,6 +83,8 @@ export interface Conversation {
   ani: string;
   dnis: string;
   subject?: string;
+  /** `provider` of a conversation created through the API (`POST /api/v2/conversations/emails`). */
+  provider?: string;
   divisionId: string;
   participants: Participant[];
   recordings: RecordingState[];

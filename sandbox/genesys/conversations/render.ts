@@ -146,6 +146,17 @@ export function renderMediaConversation(
         wrapupRequired: p.wrapupRequired,
         user: p.userId ? { id: p.userId, selfUri: `/api/v2/users/${p.userId}` } : undefined,
         queue: p.queueId ? { id: p.queueId, selfUri: `/api/v2/routing/queues/${p.queueId}` } : undefined,
+        conversationRoutingData:
+          p.routing && p.queueId
+            ? clean({
+                queue: { id: p.queueId, selfUri: `/api/v2/routing/queues/${p.queueId}` },
+                priority: p.routing.priority,
+                language: p.routing.languageId
+                  ? { id: p.routing.languageId, selfUri: `/api/v2/routing/languages/${p.routing.languageId}` }
+                  : undefined,
+                skills: p.routing.skillIds.map((id) => ({ id, selfUri: `/api/v2/routing/skills/${id}` })),
+              })
+            : undefined,
         attributes: { ...p.attributes },
         wrapup: base.wrapup,
         ani: c.ani,

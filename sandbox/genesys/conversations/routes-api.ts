@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GenesysContext } from '../context.ts';
 import { aggregate, parseAggregateQuery } from './analytics-aggregates.ts';
 import { details, parseDetailsQuery } from './analytics-details.ts';
+import { parseCreateEmail } from './create-email.ts';
 import type { Observation } from './analytics-facts.ts';
 import { MEDIA_MEMBER, renderConversation, renderMediaConversation } from './render.ts';
 import { FORMATS, renderRecording, silentWav, sweepRecordings } from './recordings.ts';
@@ -93,6 +94,77 @@ export function registerApiRoutes(ctx: GenesysContext, svc: ConversationsService
       return reply.code(202).send();
     },
   );
+
+  // ---- create an ACD e-mail (SDK postConversationsEmails → EmailConversation)
+  app.post('/api/v2/conversations/emails', auth, async (req, reply) => {
+    const parsed = parseCreateEmail(req.body, ctx.directory);
+    if (!parsed.ok) return err(reply, 400, 'bad.request', parsed.message);
+    const v = parsed.value;
+    const r = await svc.start({
+      mediaType: 'email',
+      ani: v.customerAddress,
+      dnis: v.ownAddress,
+      queueId: v.queueId,
+      at: ctx.now(),
+      attributes: v.attributes,
+      routing: {
+        skillIds: v.skillIds,
+        priority: v.priority,
+        ...(v.languageId !== undefined ? { languageId: v.languageId } : {}),
+      },
+      provider: v.provider,
+      ...(v.subject !== undefined ? { subject: v.subject } : {}),
+    });
+    if (!r.ok) return err(reply, r.status, r.code, r.message);
+    return renderMediaConversation(r.value, svc.queueName);
+  });
+
+  // ---- participant attribute search (SDK postConversationsParticipantsAttributesSearch):
+  // EXACT criteria on `attributes.<name>`, all must hold on one participant; answered at once.
+  app.post('/api/v2/conversations/participants/attributes/search', auth, async (req, reply) => {
+    const body = req.body;
+    const query = isRecord(body) ? body.query : undefined;
+    if (!Array.isArray(query) || query.length === 0)
+      return err(reply, 400, 'bad.request', 'query must be a non-empty array of search criteria');
+    const criteria: { name: string; values: string[] }[] = [];
+    for (const q of query as unknown[]) {
+      if (!isRecord(q) || q.type !== 'EXACT')
+        return err(reply, 400, 'bad.request', 'Only EXACT criteria are supported by the sandbox');
+      const fields = q.fields;
+      if (!Array.isArray(fields) || fields.length !== 1 || typeof fields[0] !== 'string')
+        return err(reply, 400, 'bad.request', 'Each criterion needs fields: ["attributes.<name>"]');
+      const field = fields[0];
+      if (!field.startsWith('attributes.') || field.length === 'attributes.'.length)
+        return err(reply, 400, 'bad.request', `Field ${field} is not searchable (use attributes.<name>)`);
+      const values =
+        typeof q.value === 'string'
+          ? [q.value]
+          : Array.isArray(q.values) && q.values.every((x) => typeof x === 'string')
+            ? q.values
+            : undefined;
+      if (!values || values.length === 0)
+        return err(reply, 400, 'bad.request', `Criterion on ${field} needs value or values`);
+      criteria.push({ name: field.slice('attributes.'.length), values });
+    }
+    const results = svc.store.list().flatMap((c) =>
+      c.participants
+        .filter((p) =>
+          criteria.every((k) => {
+            const v = p.attributes[k.name];
+            return v !== undefined && k.values.includes(v);
+          }),
+        )
+        .map((p) => ({
+          conversationId: c.id,
+          participantId: p.id,
+          purpose: p.purpose,
+          startTime: new Date(c.startTime).toISOString(),
+          ...(c.endTime !== undefined ? { endTime: new Date(c.endTime).toISOString() } : {}),
+          attributes: { ...p.attributes },
+        })),
+    );
+    return { types: ['participants'], results };
+  });
 
   // ---- recordings
   const mediaUri = (req: FastifyRequest, recordingId: string, formatId: string) => {

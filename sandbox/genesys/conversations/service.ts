@@ -65,6 +65,9 @@ export class ConversationsService {
     queueId: string;
     subject?: string;
     at: number;
+    attributes?: Record<string, string>;
+    routing?: { skillIds: string[]; priority: number; languageId?: string };
+    provider?: string;
   }): Promise<StoreResult<Conversation> & { flowRun?: FlowRun }> {
     const queue = this.ctx.directory.queue(input.queueId);
     if (!queue)
@@ -81,6 +84,9 @@ export class ConversationsService {
       at: input.at,
       divisionId: this.settings.divisionId,
       ...(input.subject !== undefined ? { subject: input.subject } : {}),
+      ...(input.attributes ? { attributes: input.attributes } : {}),
+      ...(input.routing ? { routing: input.routing } : {}),
+      ...(input.provider !== undefined ? { provider: input.provider } : {}),
       ...(flowRun ? { flow: flowRun } : {}),
     });
     return this.apply(r, flowRun);

@@ -36,6 +36,11 @@ export interface StartInput {
   divisionId: string;
   /** Result of the inbound flow's data action, when a flow ran. */
   flow?: { path: FlowPath; attributes: Record<string, string>; status?: number; error?: string };
+  /** Attributes given by the creator (API create); set on the customer and the queue offer. */
+  attributes?: Record<string, string>;
+  /** Requested routing of the queue offer (API create). */
+  routing?: { skillIds: string[]; priority: number; languageId?: string };
+  provider?: string;
 }
 
 const fail = (status: 400 | 404 | 409, code: string, message: string) => ({
@@ -67,7 +72,7 @@ export class ConversationStore {
 
   start(input: StartInput): StoreResult<Conversation> {
     const at = input.at;
-    const attributes = { ...(input.flow?.attributes ?? {}) };
+    const attributes = { ...(input.flow?.attributes ?? {}), ...(input.attributes ?? {}) };
     const customer: Participant = {
       id: this.newId(),
       purpose: 'customer',
@@ -100,7 +105,9 @@ export class ConversationStore {
         wrapupRequired: false,
       });
     }
-    participants.push(this.offer(input.queue, at, attributes));
+    const offer = this.offer(input.queue, at, attributes);
+    if (input.routing) offer.routing = { ...input.routing, skillIds: [...input.routing.skillIds] };
+    participants.push(offer);
     const c: Conversation = {
       id: this.newId(),
       mediaType: input.mediaType,
@@ -109,6 +116,7 @@ export class ConversationStore {
       ani: input.ani,
       dnis: input.dnis,
       ...(input.subject !== undefined ? { subject: input.subject } : {}),
+      ...(input.provider !== undefined ? { provider: input.provider } : {}),
       divisionId: input.divisionId,
       participants,
       recordings: [],
