@@ -62,8 +62,9 @@ void test('genesys mapping table', () => {
 
 void test('bucket shape never lets a minute exceed the limit', () => {
   for (const perMinute of [1, 10, 60, 300, 1000]) {
-    const { capacity, refillPerSecond } = bucketLimits(perMinute);
+    const { capacity, refillPerSecond, reserve } = bucketLimits(perMinute);
     assert.ok(capacity >= 1 && capacity + refillPerSecond * 60 <= Math.max(perMinute, 1));
+    assert.ok(reserve >= 0 && reserve < capacity, 'the priority reserve leaves ordinary calls a token');
   }
 });
 

@@ -231,3 +231,45 @@ testEachDialect(
   },
   { timeout: 20_000 },
 );
+
+testEachDialect(
+  'priority calls spend the reserve that bulk calls leave, so they do not queue behind them',
+  async (_t, db) => {
+    const limit = 100; // per minute: capacity 10 (2 reserved), then 1.5 per second
+    const other = db.dialect === 'postgres' ? await db.openStore() : db.store;
+    const make = (s: Store) =>
+      createGenesysConnector({
+        apiUrl: gc.url,
+        clientId: `${CLIENT_ID}-priority`,
+        clientSecret: SECRET,
+        store: s,
+        log,
+        rateLimitPerMinute: limit,
+      });
+    gc.addOAuthClient({ clientId: `${CLIENT_ID}-priority`, clientSecret: SECRET });
+    const bulk = make(db.store);
+    const feed = make(other);
+    await bulk.login();
+    await feed.login();
+    let bulkDone = 0;
+    const bulkCalls = Array.from({ length: 14 }, () =>
+      bulk
+        .call('getUsers', () => bulk.api(platformClient.UsersApi).getUsers())
+        .then(
+          () => void bulkDone++,
+          () => undefined,
+        ),
+    );
+    // The 6 unreserved tokens go to bulk calls; the other 8 wait for refills.
+    while (bulkDone < 6) await new Promise((r) => setTimeout(r, 10));
+    const users = await feed.priority.call('getUsers', () =>
+      feed.priority.api(platformClient.UsersApi).getUsers(),
+    );
+    await feed.priority.bulkPresence([users.entities?.[0]?.id ?? 'x']);
+    assert.ok(bulkDone < 14, `priority calls went first (${bulkDone} of 14 bulk calls done)`);
+    await Promise.all([bulk.close(), feed.close()]);
+    await Promise.all(bulkCalls);
+    if (other !== db.store) await other.close();
+  },
+  { timeout: 20_000 },
+);

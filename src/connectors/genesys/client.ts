@@ -43,19 +43,41 @@ export interface GenesysConnectorOptions {
   clock?: Clock;
 }
 
-export type GenesysConnector = GenesysCore &
+/** Every operation, over one core (ordinary or priority). */
+export type GenesysOperations = GenesysCore &
   ReturnType<typeof userOperations> &
   ReturnType<typeof conversationOperations> &
   ReturnType<typeof externalContactOperations> &
   ReturnType<typeof analyticsOperations> &
   ReturnType<typeof presenceOperations> &
   ReturnType<typeof notificationOperations> &
-  ReturnType<typeof gdprOperations> & {
-    /** Log in now (otherwise the first call does). */
-    login(): Promise<void>;
-    /** Aborts calls waiting for a rate-limit token; later calls fail. */
-    close(): Promise<void>;
+  ReturnType<typeof gdprOperations>;
+
+function operations(core: GenesysCore): GenesysOperations {
+  return {
+    ...core,
+    ...userOperations(core),
+    ...conversationOperations(core),
+    ...externalContactOperations(core),
+    ...analyticsOperations(core),
+    ...presenceOperations(core),
+    ...notificationOperations(core),
+    ...gdprOperations(core),
   };
+}
+
+export type GenesysConnector = GenesysOperations & {
+  /**
+   * The same operations, taking their tokens with priority: they may spend the bucket's reserve,
+   * which ordinary calls leave alone. For a leader's real-time feed (its setup on takeover must
+   * not queue behind bulk jobs that keep the bucket empty); its volume must stay small.
+   */
+  priority: GenesysOperations;
+  /** Log in now (otherwise the first call does). */
+  login(): Promise<void>;
+  /** Aborts calls waiting for a rate-limit token; later calls fail. */
+  close(): Promise<void>;
+};
 
 interface Extended {
   status: number;
@@ -103,14 +125,16 @@ export function createGenesysConnector(opts: GenesysConnectorOptions): GenesysCo
   );
   closed.catch(() => undefined);
   /** A token from the shared bucket; `close()` ends the wait at once (the bucket's own sleep cannot be cut short). */
-  const takeToken = () => Promise.race([bucket.acquire(1, abort.signal), closed]);
+  const takeToken = (priority = false) =>
+    Promise.race([bucket.acquire(1, abort.signal, { priority }), closed]);
   const apis = new Map<unknown, unknown>();
   let expiresAt = 0;
   let loggingIn: Promise<void> | undefined;
 
   function login(): Promise<void> {
     loggingIn ??= (async () => {
-      await takeToken();
+      // Priority: every call, a feed's setup included, waits for the login.
+      await takeToken(true);
       const started = performance.now();
       try {
         const auth = await client.loginClientCredentialsGrant(opts.clientId, opts.clientSecret);
@@ -148,7 +172,11 @@ export function createGenesysConnector(opts: GenesysConnectorOptions): GenesysCo
     if (expiresAt - vendor.tokenRefreshMarginMs <= Date.now()) await login();
   }
 
-  async function call<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  async function call<T>(
+    name: string,
+    fn: () => Promise<T>,
+    callOpts: { priority?: boolean } = {},
+  ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       if (abort.signal.aborted)
         throw new VendorPermanentError(`genesys ${name}: connector closed`, {
@@ -157,7 +185,7 @@ export function createGenesysConnector(opts: GenesysConnectorOptions): GenesysCo
         });
       await ensureToken();
       try {
-        await takeToken();
+        await takeToken(callOpts.priority === true);
       } catch {
         throw new VendorRetryableError(`genesys ${name}: connector closed while waiting for the rate limit`, {
           vendor: 'genesys',
@@ -205,15 +233,13 @@ export function createGenesysConnector(opts: GenesysConnectorOptions): GenesysCo
   }
 
   const core: GenesysCore = { call, api, log, now };
-  return {
+  const priorityCore: GenesysCore = {
     ...core,
-    ...userOperations(core),
-    ...conversationOperations(core),
-    ...externalContactOperations(core),
-    ...analyticsOperations(core),
-    ...presenceOperations(core),
-    ...notificationOperations(core),
-    ...gdprOperations(core),
+    call: (name, fn, callOpts) => call(name, fn, { ...callOpts, priority: true }),
+  };
+  return {
+    ...operations(core),
+    priority: operations(priorityCore),
     login,
     async close() {
       abort.abort();

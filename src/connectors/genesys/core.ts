@@ -13,9 +13,10 @@ export interface GenesysCore {
   /**
    * Runs one SDK call: waits for a rate-limit token shared by every replica, logs in when needed,
    * records metrics, maps failures to RetryableError / PermanentError. Returns the response body
-   * (the SDK's declared result type).
+   * (the SDK's declared result type). `priority` may spend the bucket's reserve: for the few calls
+   * a real-time feed needs (see the connector's `priority` view), never for bulk work.
    */
-  call<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  call<T>(name: string, fn: () => Promise<T>, opts?: { priority?: boolean }): Promise<T>;
   /** An SDK API class bound to this connector's client, e.g. `api(platformClient.UsersApi)`. */
   api<A>(ApiClass: new (client?: SdkApiClient) => A): A;
   log: Logger;

@@ -42,9 +42,19 @@ export const genesysVendor = {
 
 /**
  * Token bucket shape for a per-minute limit: any 60 s window sees at most
- * `capacity + 60 × refill` = `perMinute` requests, so a burst never pushes a minute over.
+ * `capacity + 60 × refill` = `perMinute` requests, so a burst never pushes a minute over. A fifth
+ * of the capacity is reserved for priority calls (the connector's `priority` view: a leader's
+ * real-time feed), so bulk jobs keeping the bucket empty cannot starve a takeover.
  */
-export function bucketLimits(perMinute: number): { capacity: number; refillPerSecond: number } {
+export function bucketLimits(perMinute: number): {
+  capacity: number;
+  refillPerSecond: number;
+  reserve: number;
+} {
   const capacity = Math.max(1, Math.floor(perMinute / 10));
-  return { capacity, refillPerSecond: Math.max(0, perMinute - capacity) / 60 };
+  return {
+    capacity,
+    refillPerSecond: Math.max(0, perMinute - capacity) / 60,
+    reserve: Math.floor(capacity / 5),
+  };
 }

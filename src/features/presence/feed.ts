@@ -4,6 +4,8 @@
  * backoff, a fresh socket on `v2.system.socket_closing`, a new channel if the old one is gone),
  * extends channels before they expire, polls bulk presence for agents whose socket is down (and
  * once after each reconnect, so no final state is missed), and picks up new and removed users.
+ * Its Genesys calls take priority tokens (`genesys.priority`): a new leader sets the feed up within
+ * seconds even while bulk jobs run the shared rate limit at its ceiling.
  */
 import platformClient from 'purecloud-platform-client-v2';
 import type { Logger } from 'pino';
@@ -58,7 +60,9 @@ export interface PresenceFeed {
 export async function startPresenceFeed(o: FeedOptions): Promise<PresenceFeed> {
   const log = o.log.child({ feature: 'presence' });
   const now = o.now ?? Date.now;
-  const g = o.genesys;
+  // Priority tokens: the feed's few calls (its setup on takeover above all) must not queue behind
+  // bulk jobs that keep the shared Genesys bucket empty.
+  const g = o.genesys.priority;
   const channels: Channel[] = [];
   let uncovered: string[] = [];
   let stopped = false;

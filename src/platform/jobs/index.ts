@@ -36,5 +36,6 @@ export {
   createTokenBucket,
   type TokenBucket,
   type TokenBucketOptions,
+  type TakeOptions,
   type TakeResult,
 } from './token-bucket.ts';

@@ -63,3 +63,20 @@ testEachDialect(
     assert.deepEqual(await a.take(1), { ok: false, waitMs: 1_000 });
   },
 );
+
+testEachDialect(
+  'a reserve shared by instances: bulk takes leave it, a priority take from another instance gets it',
+  async (_t, { store, openStore }) => {
+    const clock = createFakeClock();
+    const limits = { name: 'genesys:reserve', capacity: 4, refillPerSecond: 1, reserve: 2, clock };
+    const bulk = createTokenBucket(store, limits);
+    const feed = createTokenBucket(await openStore(), limits);
+    assert.deepEqual(await bulk.take(), { ok: true });
+    assert.deepEqual(await bulk.take(), { ok: true });
+    assert.deepEqual(await bulk.take(), { ok: false, waitMs: 1_000 });
+    assert.deepEqual(await feed.take(1, { priority: true }), { ok: true });
+    assert.deepEqual(await feed.take(1, { priority: true }), { ok: true });
+    assert.deepEqual(await feed.take(1, { priority: true }), { ok: false, waitMs: 1_000 });
+    assert.throws(() => createTokenBucket(store, { ...limits, reserve: 4 }), RangeError);
+  },
+);

@@ -16,20 +16,31 @@ export interface TokenBucketOptions extends BucketLimits {
   clock?: Clock;
 }
 
+export interface TakeOptions {
+  /** May spend the bucket's reserve (see {@link BucketLimits.reserve}). */
+  priority?: boolean;
+}
+
 export interface TokenBucket {
-  take(n?: number): Promise<TakeResult>;
+  take(n?: number, opts?: TakeOptions): Promise<TakeResult>;
   /** Waits (sleeping waitMs) until n tokens are taken; rejects if the signal aborts or tokens never refill. */
-  acquire(n?: number, signal?: AbortSignal): Promise<void>;
+  acquire(n?: number, signal?: AbortSignal, opts?: TakeOptions): Promise<void>;
 }
 
 export function createTokenBucket(store: Store, options: TokenBucketOptions): TokenBucket {
   const clock = options.clock ?? systemClock;
-  const limits: BucketLimits = { capacity: options.capacity, refillPerSecond: options.refillPerSecond };
+  const limits: BucketLimits = {
+    capacity: options.capacity,
+    refillPerSecond: options.refillPerSecond,
+    reserve: options.reserve ?? 0,
+  };
   if (!(limits.capacity > 0) || !(limits.refillPerSecond >= 0))
     throw new RangeError('capacity must be > 0 and refillPerSecond ≥ 0');
+  if (!(options.reserve === undefined || (options.reserve >= 0 && options.reserve < options.capacity)))
+    throw new RangeError('reserve must be ≥ 0 and below capacity');
 
   const bucket: TokenBucket = {
-    take: (n = 1) =>
+    take: (n = 1, opts = {}) =>
       store.transaction(async (trx) => {
         await trx
           .insertInto('token_buckets')
@@ -43,7 +54,13 @@ export function createTokenBucket(store: Store, options: TokenBucketOptions): To
           .$if(store.dialect === 'postgres', (q) => q.forUpdate())
           .executeTakeFirstOrThrow();
         // "now" is read under the lock, so the times of successive takes are ordered like the takes.
-        const next = take({ tokens: row.tokens, updatedAt: row.updated_at }, limits, n, clock.now());
+        const next = take(
+          { tokens: row.tokens, updatedAt: row.updated_at },
+          limits,
+          n,
+          clock.now(),
+          opts.priority === true,
+        );
         // A refusal changes nothing worth storing: the refill is recomputed from updated_at next time.
         if (next.result.ok) {
           await trx
@@ -54,10 +71,10 @@ export function createTokenBucket(store: Store, options: TokenBucketOptions): To
         }
         return next.result;
       }),
-    async acquire(n = 1, signal) {
+    async acquire(n = 1, signal, opts = {}) {
       for (;;) {
         signal?.throwIfAborted();
-        const r = await bucket.take(n);
+        const r = await bucket.take(n, opts);
         if (r.ok) return;
         if (!Number.isFinite(r.waitMs)) throw new Error(`token bucket ${options.name} never refills`);
         await new Promise((resolve) => setTimeout(resolve, r.waitMs));

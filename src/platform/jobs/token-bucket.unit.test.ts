@@ -50,3 +50,48 @@ void test('property: in any window, grants ≤ capacity + refill × window', () 
     ),
   );
 });
+
+void test('a reserve: ordinary takes leave it in the bucket, priority takes spend it', () => {
+  const reserved = { capacity: 10, refillPerSecond: 2, reserve: 3 };
+  let state = { tokens: 10, updatedAt: 0 };
+  for (let i = 0; i < 7; i++) {
+    const r = take(state, reserved, 1, 0);
+    assert.deepEqual(r.result, { ok: true });
+    state = r.state;
+  }
+  // 3 tokens left, all reserved: an ordinary take waits for a 4th, a priority take goes now.
+  assert.deepEqual(take(state, reserved, 1, 0).result, { ok: false, waitMs: 500 });
+  for (let i = 0; i < 3; i++) {
+    const r = take(state, reserved, 1, 0, true);
+    assert.deepEqual(r.result, { ok: true });
+    state = r.state;
+  }
+  assert.deepEqual(take(state, reserved, 1, 0, true).result, { ok: false, waitMs: 500 });
+  // The reserve refills before ordinary takes succeed again.
+  assert.deepEqual(take(state, reserved, 1, 500).result, { ok: false, waitMs: 1_500 });
+  assert.deepEqual(take(state, reserved, 1, 2_000).result, { ok: true });
+  assert.throws(() => take(state, reserved, 8, 0), RangeError, 'n + reserve above capacity');
+});
+
+void test('property: with a reserve and mixed priorities, grants still ≤ capacity + refill × window', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 2, max: 20 }),
+      fc.integer({ min: 0, max: 50 }),
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 200 }), fc.boolean()), { minLength: 1, maxLength: 200 }),
+      (capacity, refillPerSecond, steps) => {
+        const l = { capacity, refillPerSecond, reserve: Math.floor(capacity / 2) };
+        let state = { tokens: capacity, updatedAt: 0 };
+        let now = 0;
+        const grants: number[] = [];
+        for (const [gap, priority] of steps) {
+          now += gap;
+          const r = take(state, l, 1, now, priority);
+          state = r.state;
+          if (r.result.ok) grants.push(now);
+        }
+        return windowViolations(grants, l).length === 0;
+      },
+    ),
+  );
+});
