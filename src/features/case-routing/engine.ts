@@ -28,6 +28,10 @@ declare module '../../platform/jobs/types.ts' {
 export const ROUTING_OBJECT = 'ININ_Object_Routing_Queue__c';
 export const JOB_KIND = 'case-routing-entry';
 export const SCREEN_POP_ATTRIBUTE = 'SF_URLPop';
+/** Participant attribute carrying the routing entry ID on Genesys Cloud conversations. */
+export const ENTRY_ID_ATTRIBUTE = 'Patchbay_EntryId';
+/** Default allowance for the Genesys attribute search's index lag (see ensureGenesysEmail). */
+export const GENESYS_SEARCH_LAG_MS = 120_000;
 
 export interface RoutingSettings {
   stream: 'pushtopic' | 'cdc';
@@ -38,7 +42,10 @@ export interface RoutingSettings {
 
 /** A Genesys Cloud ACD e-mail target (see genesys-target.ts). */
 export interface GenesysEmailTarget {
+  /** The conversation already created for this routing entry (attribute search), if any. */
+  findEmail(entryId: string): Promise<string | undefined>;
   createEmail(req: {
+    entryId: string;
     caseId: string;
     queueName: string;
     skills: string[];
@@ -57,6 +64,11 @@ export interface EngineOptions {
   settings: RoutingSettings;
   alerts?: Pick<Alerts, 'raise'> | undefined;
   genesys?: (() => GenesysEmailTarget | undefined) | undefined;
+  /**
+   * How long the Genesys attribute search may lag behind a create (index delay): a retry that
+   * finds a create marker younger than this and no conversation waits instead of creating again.
+   */
+  genesysSearchLagMs?: number | undefined;
   cicTuning?: { pollMs?: number; primaryProbeMs?: number; createTimeoutMs?: number } | undefined;
 }
 
@@ -173,6 +185,49 @@ export function createEngine(opts: EngineOptions): Engine {
     return { rejected: error };
   }
 
+  const genesysMarker = (entryId: string) => `genesys-create:${entryId}`;
+
+  /**
+   * Retry-safe Genesys create: the conversation carries the entry ID as a participant attribute
+   * (`Patchbay_EntryId`). First look for it (attribute search); if absent, refuse to create while
+   * an earlier attempt's marker is younger than the search's index lag (that attempt may have
+   * created a conversation the search does not show yet), else write the marker and create.
+   */
+  async function ensureGenesysEmail(
+    g: GenesysEmailTarget,
+    req: Parameters<GenesysEmailTarget['createEmail']>[0],
+  ): Promise<string> {
+    const found = await g.findEmail(req.entryId);
+    if (found !== undefined) {
+      log.info(
+        { entryId: req.entryId, conversationId: found },
+        'Genesys conversation of the entry found: not creating another',
+      );
+      return found;
+    }
+    const name = genesysMarker(req.entryId);
+    const prior = await db
+      .selectFrom('case_routing_state')
+      .select('updated_at')
+      .where('name', '=', name)
+      .executeTakeFirst();
+    const lagMs = opts.genesysSearchLagMs ?? GENESYS_SEARCH_LAG_MS;
+    const now = Date.now();
+    if (prior !== undefined && now - Number(prior.updated_at) < lagMs) {
+      const waitMs = Number(prior.updated_at) + lagMs - now;
+      throw new RetryableError(
+        `An earlier attempt may have created the Genesys conversation of entry ${req.entryId}; waiting ${Math.ceil(waitMs / 1000)} s for the attribute search before creating`,
+        { retryAfterMs: waitMs },
+      );
+    }
+    await db
+      .insertInto('case_routing_state')
+      .values({ name, value: String(now), updated_at: now })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ value: String(now), updated_at: now }))
+      .execute();
+    return g.createEmail(req);
+  }
+
   async function route(
     c: Clients,
     entry: RoutingEntry,
@@ -211,7 +266,8 @@ export function createEngine(opts: EngineOptions): Engine {
         } else {
           const g = opts.genesys?.();
           if (!g) throw new RetryableError('Genesys Cloud is not configured (GENESYS_* settings)');
-          interactionId = await g.createEmail({
+          interactionId = await ensureGenesysEmail(g, {
+            entryId: entry.id,
             caseId: entry.caseId,
             queueName: d.workgroup,
             skills: d.skills,
@@ -239,6 +295,8 @@ export function createEngine(opts: EngineOptions): Engine {
         })
         .onConflict((oc) => oc.column('entry_id').doNothing())
         .execute();
+      if (d.target === 'genesys-cloud')
+        await db.deleteFrom('case_routing_state').where('name', '=', genesysMarker(entry.id)).execute();
     }
     await markEntry(c.sf, entry.id, {
       Processed__c: true,

@@ -2,19 +2,22 @@
  * The Genesys Cloud target: an ACD e-mail conversation in the queue named by the mapping, with
  * the required skills and the case's screen-pop URL as participant attributes
  * (`POST /api/v2/conversations/emails`, `provider` = Patchbay; queue and skills resolved by name
- * through `GET /api/v2/routing/queues?name=` and `/routing/skills?name=`). A reply disconnects it
+ * through `GET /api/v2/routing/queues?name=` and `/routing/skills?name=`), tagged with the routing
+ * entry ID (`Patchbay_EntryId`) so a retry finds it through
+ * `POST /api/v2/conversations/participants/attributes/search` instead of creating it twice. A reply disconnects it
  * (`POST /api/v2/conversations/{id}/disconnect`).
  */
 import platformClient from 'purecloud-platform-client-v2';
 import type { GenesysConnector } from '../../connectors/genesys/client.ts';
 import { PermanentError } from '../../platform/jobs/index.ts';
 import type { GenesysEmailTarget } from './engine.ts';
-import { SCREEN_POP_ATTRIBUTE } from './engine.ts';
+import { ENTRY_ID_ATTRIBUTE, SCREEN_POP_ATTRIBUTE } from './engine.ts';
 
 type Sdk = {
   ConversationsApi: new () => {
     postConversationsEmails(body: unknown): Promise<{ id?: string }>;
     postConversationDisconnect(id: string): Promise<string>;
+    postConversationsParticipantsAttributesSearch(body: unknown): Promise<{ results?: unknown }>;
   };
   RoutingApi: new () => {
     getRoutingQueues(opts: {
@@ -34,6 +37,20 @@ export function genesysEmailTarget(gc: GenesysConnector): GenesysEmailTarget {
   const byExactName = (list: { id?: string; name?: string }[] | undefined, name: string) =>
     list?.find((e) => e.name === name)?.id;
   return {
+    async findEmail(entryId) {
+      const res = await gc.call('conversations.participants.attributes.search', () =>
+        gc.api(sdk.ConversationsApi).postConversationsParticipantsAttributesSearch({
+          query: [{ type: 'EXACT', fields: [`attributes.${ENTRY_ID_ATTRIBUTE}`], value: entryId }],
+        }),
+      );
+      const results = Array.isArray(res.results) ? (res.results as unknown[]) : [];
+      for (const r of results) {
+        if (typeof r !== 'object' || r === null) continue;
+        const { conversationId } = r as { conversationId?: unknown };
+        if (typeof conversationId === 'string' && conversationId !== '') return conversationId;
+      }
+      return undefined;
+    },
     async createEmail(req) {
       const queues = await gc.call('routing.queues.byName', () =>
         routing().getRoutingQueues({ name: req.queueName, pageSize: 25 }),
@@ -58,7 +75,11 @@ export function genesysEmailTarget(gc: GenesysConnector): GenesysEmailTarget {
           subject: req.subject,
           fromAddress: req.fromAddress,
           textBody: `Salesforce case ${req.caseId}: ${req.screenPopUrl}`,
-          attributes: { [SCREEN_POP_ATTRIBUTE]: req.screenPopUrl, SF_CaseId: req.caseId },
+          attributes: {
+            [SCREEN_POP_ATTRIBUTE]: req.screenPopUrl,
+            SF_CaseId: req.caseId,
+            [ENTRY_ID_ATTRIBUTE]: req.entryId,
+          },
         }),
       );
       if (!conv.id) throw new PermanentError('Genesys Cloud created no conversation');

@@ -21,6 +21,10 @@ function fakeConnector() {
     ConversationsApi: {
       postConversationsEmails: async () => ({ id: 'conv-1' }),
       postConversationDisconnect: async () => '',
+      postConversationsParticipantsAttributesSearch: async (b) =>
+        JSON.stringify(b).includes('"a0E1"')
+          ? { types: ['participants'], results: [{ conversationId: 'conv-1', participantId: 'p-1' }] }
+          : { types: ['participants'], results: [] },
     },
   };
   const gc = {
@@ -46,6 +50,7 @@ void test('creates an inbound ACD e-mail in the exactly named queue with skill I
   const { gc, calls } = fakeConnector();
   const t = genesysEmailTarget(gc);
   const id = await t.createEmail({
+    entryId: 'a0E1',
     caseId: '500X',
     queueName: 'Support',
     skills: ['English'],
@@ -63,7 +68,11 @@ void test('creates an inbound ACD e-mail in the exactly named queue with skill I
     subject: 'Help',
     fromAddress: 'someone@example.invalid',
     textBody: 'Salesforce case 500X: https://sf/lightning/r/Case/500X/view',
-    attributes: { SF_URLPop: 'https://sf/lightning/r/Case/500X/view', SF_CaseId: '500X' },
+    attributes: {
+      SF_URLPop: 'https://sf/lightning/r/Case/500X/view',
+      SF_CaseId: '500X',
+      Patchbay_EntryId: 'a0E1',
+    },
   });
   await t.disconnect('conv-1');
   assert.deepEqual(calls.find((c) => c.name === 'ConversationsApi.postConversationDisconnect')?.args, [
@@ -74,10 +83,21 @@ void test('creates an inbound ACD e-mail in the exactly named queue with skill I
 void test('unknown queue or skill is a permanent error (the entry is marked, not retried)', async () => {
   const { gc } = fakeConnector();
   const t = genesysEmailTarget(gc);
-  const base = { caseId: '5', subject: '', fromAddress: '', screenPopUrl: '' };
+  const base = { entryId: 'a0E5', caseId: '5', subject: '', fromAddress: '', screenPopUrl: '' };
   await assert.rejects(t.createEmail({ ...base, queueName: 'Nope', skills: [] }), /no queue named "Nope"/);
   await assert.rejects(
     t.createEmail({ ...base, queueName: 'Support', skills: ['Klingon'] }),
     /no skill named/,
+  );
+});
+
+void test('finds the conversation of an entry by its Patchbay_EntryId attribute (EXACT search)', async () => {
+  const { gc, calls } = fakeConnector();
+  const t = genesysEmailTarget(gc);
+  assert.equal(await t.findEmail('a0E1'), 'conv-1');
+  assert.equal(await t.findEmail('a0E9'), undefined);
+  assert.deepEqual(
+    calls.find((c) => c.name === 'ConversationsApi.postConversationsParticipantsAttributesSearch')?.args[0],
+    { query: [{ type: 'EXACT', fields: ['attributes.Patchbay_EntryId'], value: 'a0E1' }] },
   );
 });
