@@ -288,6 +288,8 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     alerts,
     salesforce: connectors.salesforce,
     genesys: connectors.genesys,
+    // Issue 10: a withdrawn consent (PRIVACY_CONSENT_PURPOSES maps `sync` to its type) stops that contact's sync.
+    consent: (subject) => privacy.hasConsent(subject, 'sync'),
   });
 
   // Alerts the platform watches itself: parked jobs, and the presence feed on the replica that runs it.

@@ -70,6 +70,19 @@ export const defaultSyncOptions: Omit<ContactSyncOptions, 'mapping'> = {
   maxAttempts: 8,
 };
 
+/** Who a consent question is about (the privacy feature's subject shape, without importing it). */
+export interface ConsentSubject {
+  contactId: string;
+  email?: string | undefined;
+  phone?: string | undefined;
+}
+
+/**
+ * May this contact be synced? Passed in by the composition root (`src/app.ts`: privacy's
+ * `hasConsent(subject, 'sync')`); false → the record is skipped (issue `consent_withdrawn`).
+ */
+export type ConsentCheck = (subject: ConsentSubject) => Promise<boolean>;
+
 export interface RunRequest {
   mode?: SyncMode;
   direction?: SyncDirection;
@@ -110,6 +123,8 @@ export interface EngineDeps {
   alerts?: Alerts | undefined;
   options: ContactSyncOptions;
   sleep?: (ms: number) => Promise<void>;
+  /** Consent for the `sync` purpose; absent = every contact may be synced. */
+  consent?: ConsentCheck | undefined;
 }
 
 interface LinkRow {
@@ -477,6 +492,26 @@ export function createSyncEngine(d: EngineDeps) {
     return parked;
   }
 
+  /** False (and the record counted as skipped, issue `consent_withdrawn`) when its consent for sync is withdrawn. */
+  async function consented(
+    sfId: string,
+    values: Values,
+    s: RunSummary,
+    ctx: { runId: string; dryRun: boolean },
+  ) {
+    if (!d.consent) return true;
+    const str = (k: string) => (typeof values[k] === 'string' ? values[k] : undefined);
+    const phone = mapping
+      .filter((m) => m.type === 'phone')
+      .map((m) => values[m.key])
+      .find((p): p is string => typeof p === 'string');
+    if (await d.consent({ contactId: sfId, email: str('email'), phone })) return true;
+    s.skipped++;
+    if (!ctx.dryRun)
+      await issue(ctx.runId, sfId, 'consent_withdrawn', 'consent for the sync purpose withdrawn: not synced');
+    return false;
+  }
+
   async function issue(runId: string, sfId: string, kind: string, detail: string): Promise<void> {
     await db
       .insertInto('contact_sync_issues')
@@ -720,6 +755,9 @@ export function createSyncEngine(d: EngineDeps) {
       const side = fromSalesforce(r.raw, mapping, o.region);
       for (const inv of side.invalid) await issue(ctx.runId, r.id, inv.reason, `${inv.key} not sent`);
       const sfHash = contentHash(side.values, mapping);
+      const isLinked = link !== undefined && link.state === 'linked' && link.gc_id !== null;
+      const nothingToDo = isLinked && link.sf_hash === sfHash && !ctx.gcBySf.has(r.id);
+      if (!nothingToDo && !(await consented(r.id, side.values, s, ctx))) continue;
       if (!link || link.state === 'deleted' || link.state === 'creating' || link.gc_id === null) {
         const values = Object.fromEntries(Object.entries(side.values).filter(([, v]) => v !== null));
         unlinked.push({ r, values, sfHash, subject: subjectOf(r, side.values) });
@@ -1149,6 +1187,7 @@ export function createSyncEngine(d: EngineDeps) {
       const gc = ctx.gcBySf.get(id);
       if (!link || !gc || link.base === null) continue;
       const base = JSON.parse(link.base) as Values;
+      if (!(await consented(id, base, s, ctx))) continue;
       const gcSide = fromGenesys(gc as Json, mapping, o.region);
       const m = mergeRecord(
         mapping,

@@ -14,11 +14,13 @@ import type { Store } from '../../platform/store/index.ts';
 import { contactSyncConfig } from './config.ts';
 import './jobs.ts';
 import { registerContactSyncRoutes } from './routes.ts';
+import type { ConsentCheck } from './engine.ts';
 import { createContactSync, type ContactSync } from './service.ts';
 
 export { contactSyncMigrations } from './store.ts';
 export { contactSyncCommands } from './cli.ts';
 export type { ContactSync } from './service.ts';
+export type { ConsentCheck, ConsentSubject } from './engine.ts';
 
 export interface ContactSyncRegistration {
   config: Config;
@@ -31,6 +33,8 @@ export interface ContactSyncRegistration {
   alerts: Alerts;
   salesforce: SalesforceConnector | undefined;
   genesys: GenesysConnector | undefined;
+  /** Consent for the `sync` purpose (privacy's `hasConsent(subject, 'sync')`, wired in `src/app.ts`). */
+  consent?: ConsentCheck | undefined;
 }
 
 export async function registerContactSync(r: ContactSyncRegistration): Promise<ContactSync> {
@@ -43,6 +47,7 @@ export async function registerContactSync(r: ContactSyncRegistration): Promise<C
     genesys: r.genesys,
     alerts: r.alerts,
     options: cfg.options,
+    consent: r.consent,
   });
   r.queue.define('contact-sync-run', {
     concurrency: 1,

@@ -9,7 +9,13 @@ import { HttpError } from '../../platform/http/errors.ts';
 import { RetryableError, type Clock } from '../../platform/jobs/index.ts';
 import type { Logger } from '../../platform/log/logger.ts';
 import type { Store } from '../../platform/store/index.ts';
-import { createSyncEngine, type ContactSyncOptions, type RunRequest, type RunSummary } from './engine.ts';
+import {
+  createSyncEngine,
+  type ConsentCheck,
+  type ContactSyncOptions,
+  type RunRequest,
+  type RunSummary,
+} from './engine.ts';
 import { applyToGenesys, toSalesforce, type Value, type Values } from './values.ts';
 
 export interface ContactSyncDeps {
@@ -21,6 +27,8 @@ export interface ContactSyncDeps {
   alerts?: Alerts | undefined;
   options: ContactSyncOptions;
   sleep?: (ms: number) => Promise<void>;
+  /** Consent for the `sync` purpose (from the composition root); absent = every contact may be synced. */
+  consent?: ConsentCheck | undefined;
 }
 
 const LOCK = 'run.lock';
@@ -39,6 +47,7 @@ export function createContactSync(d: ContactSyncDeps) {
           alerts: d.alerts,
           options: d.options,
           ...(d.sleep ? { sleep: d.sleep } : {}),
+          consent: d.consent,
         })
       : undefined;
 
