@@ -191,6 +191,8 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
   });
   await registerAdminRoutes(app, { store, queue });
   await registerAlertRoutes(app, { store });
+  // The mirror's change feed drives the contact sync's CDC mode (bound once contact sync is registered).
+  let onContactsChanged: (ids: readonly string[]) => void = () => {};
   await registerScreenPop(app, {
     config,
     store,
@@ -198,6 +200,7 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     metrics,
     leadership,
     salesforce: connectors.salesforce,
+    onContactsChanged: (ids) => onContactsChanged(ids),
   });
   await registerCaseRouting({
     app,
@@ -277,7 +280,7 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     genesys: connectors.genesys,
   });
 
-  await registerContactSync({
+  const contactSync = await registerContactSync({
     config,
     app,
     store,
@@ -291,6 +294,7 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     // Issue 10: a withdrawn consent (PRIVACY_CONSENT_PURPOSES maps `sync` to its type) stops that contact's sync.
     consent: (subject) => privacy.hasConsent(subject, 'sync'),
   });
+  onContactsChanged = contactSync.onContactsChanged;
 
   // Alerts the platform watches itself: parked jobs, and the presence feed on the replica that runs it.
   const alertChecks = [

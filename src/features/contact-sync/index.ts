@@ -8,7 +8,7 @@ import type { GenesysConnector } from '../../connectors/genesys/client.ts';
 import type { SalesforceConnector } from '../../connectors/salesforce/client.ts';
 import type { Alerts } from '../../platform/alerts/index.ts';
 import type { Config } from '../../platform/config/load.ts';
-import type { Clock, Queue, Scheduler } from '../../platform/jobs/index.ts';
+import { enqueue, type Clock, type Queue, type Scheduler } from '../../platform/jobs/index.ts';
 import type { Logger } from '../../platform/log/logger.ts';
 import type { Store } from '../../platform/store/index.ts';
 import { contactSyncConfig } from './config.ts';
@@ -37,7 +37,20 @@ export interface ContactSyncRegistration {
   consent?: ConsentCheck | undefined;
 }
 
-export async function registerContactSync(r: ContactSyncRegistration): Promise<ContactSync> {
+export interface ContactSyncFeature {
+  sync: ContactSync;
+  /**
+   * The Salesforce mirror's change feed (Contact IDs per CDC change, wired in `src/app.ts`): IDs are
+   * gathered for `CDC_DEBOUNCE_MS` and synced by one `contact-sync-run` job in `cdc` mode. Best effort:
+   * IDs not yet enqueued when a process stops are picked up by the next scheduled incremental run.
+   */
+  onContactsChanged: (ids: readonly string[]) => void;
+}
+
+const CDC_DEBOUNCE_MS = 2_000;
+const CDC_IDS_PER_JOB = 2_000;
+
+export async function registerContactSync(r: ContactSyncRegistration): Promise<ContactSyncFeature> {
   const cfg = contactSyncConfig(r.config);
   const sync = createContactSync({
     store: r.store,
@@ -56,5 +69,34 @@ export async function registerContactSync(r: ContactSyncRegistration): Promise<C
   if (cfg.enabled && r.salesforce && r.genesys)
     r.scheduler.define({ name: 'contact-sync', cron: cfg.cron, kind: 'contact-sync-run', payload: {} });
   await registerContactSyncRoutes(r.app, { store: r.store, clock: r.clock, sync });
-  return sync;
+
+  const pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  const flush = async () => {
+    timer = undefined;
+    const ids = [...pending];
+    pending.clear();
+    for (let i = 0; i < ids.length; i += CDC_IDS_PER_JOB) {
+      const part = ids.slice(i, i + CDC_IDS_PER_JOB);
+      await r.store.durable((trx) =>
+        enqueue(trx, 'contact-sync-run', { mode: 'cdc', ids: part }, { clock: r.clock }),
+      );
+    }
+  };
+  const feedOn = cfg.enabled && r.salesforce !== undefined && r.genesys !== undefined;
+  return {
+    sync,
+    onContactsChanged: (ids) => {
+      if (!feedOn || ids.length === 0) return;
+      for (const id of ids) pending.add(id);
+      timer ??= setTimeout(() => {
+        flush().catch((err: unknown) =>
+          r.log.warn(
+            { err, feature: 'contact-sync' },
+            'contact sync: CDC ids not enqueued; the next incremental run covers them',
+          ),
+        );
+      }, CDC_DEBOUNCE_MS).unref();
+    },
+  };
 }

@@ -6,6 +6,8 @@ declare module '../../platform/jobs/types.ts' {
       mode?: 'incremental' | 'full' | 'cdc';
       direction?: 'sf-to-gc' | 'both';
       dryRun?: boolean;
+      /** CDC: the Salesforce Contact IDs that changed (from the mirror's change feed). */
+      ids?: string[];
     };
   }
 }

@@ -25,6 +25,8 @@ export interface ScreenPopDeps {
   metrics: Metrics;
   leadership: Leadership;
   salesforce?: SalesforceConnector | undefined;
+  /** The mirror's change feed (Contact IDs per CDC change), e.g. for the contact sync's CDC mode. */
+  onContactsChanged?: ((ids: readonly string[]) => void) | undefined;
 }
 
 export interface ScreenPop {
@@ -42,6 +44,7 @@ export async function registerScreenPop(app: FastifyInstance, deps: ScreenPopDep
     metrics: deps.metrics,
     options: mirrorConfig,
     source: deps.salesforce,
+    onContactsChanged: deps.onContactsChanged,
   });
   const sync = mirror.sync;
   if (mirrorConfig.enabled && sync) deps.leadership.runWhileLeader('sf-mirror', () => sync.start());

@@ -1,7 +1,7 @@
 /**
  * The Salesforce mirror: a local copy of Contacts (with account name and tier) and a table of
- * normalised numbers → contacts, kept current by `sync.ts`. Screen pop reads it; contact sync will
- * reuse it. Lookups touch only the hub's database.
+ * normalised numbers → contacts, kept current by `sync.ts`. Screen pop reads it; its change feed
+ * (`onContactsChanged`) drives the contact sync's CDC mode. Lookups touch only the hub's database.
  *
  * @example
  *   const mirror = createSfMirror({ store, log, metrics, options, source: sf });
@@ -44,6 +44,8 @@ export interface SfMirrorDeps {
   options: MirrorSyncOptions;
   source?: MirrorSource | undefined;
   now?: () => number;
+  /** The change feed: Contact IDs of each applied CDC change. */
+  onContactsChanged?: ((ids: readonly string[]) => void) | undefined;
 }
 
 const WARM_CACHE_MS = 2_000;
@@ -88,6 +90,7 @@ export function createSfMirror(deps: SfMirrorDeps): SfMirror {
         log: deps.log,
         now,
         onApplied: (source, n) => applied?.inc({ source }, n),
+        onContactsChanged: deps.onContactsChanged,
       })
     : undefined;
 

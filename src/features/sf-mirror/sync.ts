@@ -38,6 +38,8 @@ export interface MirrorSyncDeps {
   now?: () => number;
   /** Called after changes are applied (metrics). */
   onApplied?: (source: 'load' | 'cdc' | 'catchup', count: number) => void;
+  /** Called with the Contact IDs of every CDC event, once applied (the change feed other features use). */
+  onContactsChanged?: ((ids: readonly string[]) => void) | undefined;
 }
 
 export interface MirrorSync {
@@ -142,6 +144,13 @@ export function createMirrorSync(opts: MirrorSyncOptions, deps: MirrorSyncDeps):
 
   async function handleChange(payload: unknown): Promise<void> {
     const header = (payload as { ChangeEventHeader?: ChangeEventHeader } | undefined)?.ChangeEventHeader;
+    await applyChange(header);
+    // The feed reports every changed Contact, also changes of fields the mirror does not keep.
+    const ids = (header?.recordIds ?? []).filter((i): i is string => typeof i === 'string' && i !== '');
+    if (deps.onContactsChanged && ids.length > 0) deps.onContactsChanged(ids);
+  }
+
+  async function applyChange(header: ChangeEventHeader | undefined): Promise<void> {
     const action = actionForChange(header, relevant);
     switch (action.kind) {
       case 'ignore':
