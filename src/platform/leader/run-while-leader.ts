@@ -35,7 +35,14 @@ export function runWhileLeader(
   const enqueue = (step: () => Promise<void>): Promise<void> => (chain = chain.then(step));
 
   async function begin(): Promise<void> {
-    if (!election.isLeader() || stopFn !== undefined) return;
+    if (stopFn !== undefined) return;
+    if (!election.isLeader()) {
+      // The lease looked expired by the clock (a slow renewal) without a change being announced: if
+      // the renewal then succeeds no event follows, so look again instead of giving up. A real loss
+      // announces `false`, whose `end()` clears this timer.
+      retry = setTimeout(() => void enqueue(begin), retryMs);
+      return;
+    }
     try {
       stopFn = await start();
       log.info('leader task started');
