@@ -108,6 +108,10 @@ void test(
         PRESENCE_ENABLED: 'true',
         CASE_ROUTING_ENABLED: 'true',
         CASE_ROUTING_STREAM: 'cdc',
+        // The harness drives call logging, back-office records, case routing and presence; contact
+        // sync is not driven or checked here yet, and its run lock outlives a killed replica (see
+        // docs/features/contact-sync.md), which would leave its jobs waiting past the quiet check.
+        CONTACT_SYNC_ENABLED: 'false',
         PATCHBAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         LOG_LEVEL: 'info',
       };
