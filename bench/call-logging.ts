@@ -6,7 +6,6 @@
  * Targets: intake ≥ 0.5 × no-op, intake p99 ≤ 10 ms; call end → Task p95 ≤ one RTT + 50 ms.
  * Every request carries a fresh body (a new conversation, signed), so nothing is deduplicated.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,55 +14,9 @@ import { createHub } from '../src/app.ts';
 import { soql } from '../src/connectors/salesforce/soql.ts';
 import { loadConfig } from '../src/platform/config/load.ts';
 import { createLogger } from '../src/platform/log/logger.ts';
-import {
-  callEndBody,
-  postSigned,
-  SEED_SECRET,
-  startEmulators,
-} from '../src/features/call-end-intake/test-support.ts';
-import { signRequest } from '../src/features/call-end-intake/signatures.ts';
-
-/** Child mode: the load generator runs in its own process so it does not compete with the hub. */
-if (process.argv[2] === '--load') {
-  const [, , , target, contactJson] = process.argv;
-  const contact = JSON.parse(contactJson ?? '{}') as Record<string, string>;
-  const conns = Number(process.env.BENCH_CONNECTIONS ?? 32);
-  const secs = Number(process.env.BENCH_SECONDS ?? 8);
-  const lat: number[] = [];
-  let errors = 0;
-  const until = performance.now() + secs * 1000;
-  await Promise.all(
-    Array.from({ length: conns }, async () => {
-      while (performance.now() < until) {
-        const raw = JSON.stringify(
-          callEndBody(undefined, {
-            callerId: contact.phone,
-            attributes: { contact_id: contact.id, contact_name: contact.name, account_id: contact.accountId },
-          }),
-        );
-        const headers = signRequest('seed', SEED_SECRET, raw, {
-          timestampSeconds: Math.floor(Date.now() / 1000),
-        });
-        const t0 = performance.now();
-        const res = await fetch(String(target), {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...headers },
-          body: raw,
-        });
-        await res.arrayBuffer();
-        lat.push(performance.now() - t0);
-        if (res.status >= 300) errors++;
-      }
-    }),
-  );
-  lat.sort((a, b) => a - b);
-  const q = (p: number) =>
-    Math.round((lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? 0) * 10) / 10;
-  console.log(
-    JSON.stringify({ rps: lat.length / secs, p50: q(0.5), p99: q(0.99), total: lat.length, errors }),
-  );
-  process.exit(0);
-}
+import { callEndBody, postSigned, startEmulators } from '../src/features/call-end-intake/test-support.ts';
+import { CALL_END_SOURCE } from '../src/features/call-end-intake/jobs.ts';
+import { runLoad } from './_load.ts';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -79,6 +32,7 @@ const config = loadConfig({
     PATCHBAY_SQLITE_PATH: join(dir, 'bench.sqlite'),
     LOG_LEVEL: 'warn',
     PATCHBAY_JOBS_POLL_MS: '10',
+    SF_MIRROR_ENABLED: 'false', // the mirror's load and catch-up are not what is measured
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
   },
 });
@@ -122,28 +76,32 @@ const pct = (xs: number[], p: number) => {
   return Math.round((s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0) * 10) / 10;
 };
 
-/** `connections` senders for `seconds` in a child process, each request a fresh signed call end. */
-async function load(
-  path: string,
-): Promise<{ rps: number; p50: number; p99: number; total: number; errors: number }> {
-  const child = spawn(
-    process.execPath,
-    [import.meta.filename, '--load', `${url}${path}`, JSON.stringify(e.contact)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
+/** `connections` autocannon senders for `seconds` in a child process, each request a fresh signed call end. */
+const load = (path: string) =>
+  runLoad({
+    url: `${url}${path}`,
+    method: 'POST',
+    connections,
+    durationSeconds: seconds,
+    perRequest: {
+      module: join(import.meta.dirname, '../src/features/call-end-intake/test-support.ts'),
+      name: 'signedCallEnds',
+      args: e.contact,
     },
-  );
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  await new Promise((resolve) => child.on('exit', resolve));
-  return JSON.parse(out) as { rps: number; p50: number; p99: number; total: number; errors: number };
-}
+  });
 
 await setLatency(RTT_MS);
 await load('/bench/noop'); // warm-up
 const noop = await load('/bench/noop');
 const durable = await load('/webhook/call-ended');
 const inline = await load('/bench/inline');
+// Every request was a new conversation end: one stored event each, none deduplicated (the stored
+// count also includes the requests still in flight when the load stopped, up to `connections`).
+const { n: stored } = await hub.store.db
+  .selectFrom('inbound_events')
+  .select((eb) => eb.fn.countAll<number>().as('n'))
+  .where('source', '=', CALL_END_SOURCE)
+  .executeTakeFirstOrThrow();
 
 // End to end: workers on, a steady 20 call ends/s, ack → Task committed in Salesforce.
 await hub.store.db.deleteFrom('jobs').where('kind', '=', 'activity-log').execute();
@@ -175,20 +133,23 @@ console.log(
   JSON.stringify({
     bench: 'call-logging',
     metric: 'durable_intake_rps',
-    value: Math.round(durable.rps),
-    baseline: Math.round(noop.rps),
-    ratio: Math.round((durable.rps / noop.rps) * 100) / 100,
-    durable_p50_ms: durable.p50,
-    durable_p99_ms: durable.p99,
-    noop_rps: Math.round(noop.rps),
-    noop_p99_ms: noop.p99,
-    inline_rps: Math.round(inline.rps),
-    inline_p50_ms: inline.p50,
-    inline_p99_ms: inline.p99,
+    value: Math.round(durable.requestsPerSecond),
+    baseline: Math.round(noop.requestsPerSecond),
+    ratio: Math.round((durable.requestsPerSecond / noop.requestsPerSecond) * 100) / 100,
+    durable_p50_ms: durable.p50Ms,
+    durable_p99_ms: durable.p99Ms,
+    durable_requests: durable.total,
+    durable_stored: Number(stored),
+    noop_rps: Math.round(noop.requestsPerSecond),
+    noop_p99_ms: noop.p99Ms,
+    inline_rps: Math.round(inline.requestsPerSecond),
+    inline_p50_ms: inline.p50Ms,
+    inline_p99_ms: inline.p99Ms,
     e2e_task_p50_ms: pct(e2e, 50),
     e2e_task_p95_ms: pct(e2e, 95),
     e2e_samples: e2e.length,
-    errors: durable.errors + noop.errors + inline.errors,
+    // Transport errors and non-2xx answers (a refused signature or a duplicate would show here).
+    errors: [durable, noop, inline].reduce((n, r) => n + r.errors + r.non2xx, 0),
     salesforce_rtt_ms: RTT_MS,
     connections,
     seconds,

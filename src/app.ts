@@ -40,6 +40,8 @@ import { createLogger, type Logger } from './platform/log/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics/registry.ts';
 import { openStore, type Migration, type Store } from './platform/store/index.ts';
 import { callLoggingMigrations, registerCallLogging } from './features/call-end-intake/register.ts';
+import { mirrorContactIndex } from './features/activity-log/index.ts';
+import { sfMirrorConfig } from './features/sf-mirror/index.ts';
 import { contactSyncMigrations, registerContactSync } from './features/contact-sync/index.ts';
 import { privacyMigrations, registerPrivacy, type Privacy } from './features/privacy/index.ts';
 import { registerFeaturePersonalData } from './features/privacy/erasers/index.ts';
@@ -193,7 +195,7 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
   await registerAlertRoutes(app, { store });
   // The mirror's change feed drives the contact sync's CDC mode (bound once contact sync is registered).
   let onContactsChanged: (ids: readonly string[]) => void = () => {};
-  await registerScreenPop(app, {
+  const screenPop = await registerScreenPop(app, {
     config,
     store,
     log,
@@ -224,6 +226,8 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     leadership,
     salesforce: connectors.salesforce,
     genesys: connectors.genesys,
+    // Contact resolution asks the screen-pop index before Salesforce (when the mirror is kept).
+    contactIndex: sfMirrorConfig(config).enabled ? mirrorContactIndex(screenPop.mirror) : undefined,
   });
 
   const clock = opts.clock ?? systemClock;

@@ -1,8 +1,8 @@
 /**
  * Sandbox-only controls under `/__sandbox/` (the kit adds reset, faults and the request log):
- * seeding, token expiry and session timeout, API allocation, streaming gap/overflow events, and
- * refresh tokens (standing in for the browser-based web-server flow). Bad input answers 400
- * `{ error: { code, message } }`, the kit's control shape.
+ * seeding, token expiry and session timeout, API allocation, who may empty the recycle bin,
+ * streaming gap/overflow events, and refresh tokens (standing in for the browser-based web-server
+ * flow). Bad input answers 400 `{ error: { code, message } }`, the kit's control shape.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Ctx } from './context.ts';
@@ -135,6 +135,13 @@ export function registerControls(app: FastifyInstance, ctx: Ctx, hub: StreamingH
       if (err instanceof SfError) return bad(reply, err.message);
       throw err;
     }
+  });
+
+  app.put('/__sandbox/recycle-bin', async (req, reply) => {
+    const b = objectBody(req.body);
+    if (typeof b?.modifyAllData !== 'boolean') return bad(reply, 'expected { "modifyAllData": boolean }');
+    ctx.org.store.modifyAllData = b.modifyAllData;
+    return { modifyAllData: b.modifyAllData };
   });
 
   app.put('/__sandbox/streaming', async (req, reply) => {

@@ -1,7 +1,7 @@
 /**
  * The Salesforce emulator: `startSalesforceSandbox()` starts a loopback HTTP server that jsforce
- * cannot tell from a real org (OAuth, REST, Composite, SOSL, Apex REST, CometD streaming,
- * Lightning record pages) plus `/__sandbox/*` controls, and returns in-process handles for tests
+ * cannot tell from a real org (OAuth, REST, Composite, SOSL, Apex REST, SOAP emptyRecycleBin,
+ * CometD streaming, Lightning record pages) plus `/__sandbox/*` controls, and returns in-process handles for tests
  * and benchmarks. Imports nothing from `src/`.
  */
 import { createSign, generateKeyPairSync } from 'node:crypto';
@@ -22,6 +22,7 @@ import { createOrg, type Org } from './org.ts';
 import { Router } from './router.ts';
 import type { ObjectDef } from './schema-types.ts';
 import type { SeedOptions, SeedSummary } from './seed.ts';
+import { registerSoap } from './soap.ts';
 import type { Store } from './store.ts';
 import { StreamingHub } from './streaming.ts';
 
@@ -126,6 +127,7 @@ export async function startSalesforceSandbox(
   registerQuery(router, ctx);
   registerSobjects(router, ctx);
   registerComposite(router, ctx);
+  registerSoap(emulator.app, ctx);
   registerHttp(emulator.app, ctx, router);
   registerLightning(emulator.app, ctx);
   const hub = new StreamingHub(ctx);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
-import jsforce, { type Connection } from 'jsforce';
+import type { Connection } from 'jsforce';
 import { startSalesforceSandbox, type SalesforceSandbox } from './index.ts';
 import { MAPPING_OBJECT, ROUTING_OBJECT } from './object-routing.ts';
+import { jsforceClient } from '../../test/support/jsforce.ts';
 
 let sb: SalesforceSandbox;
 let conn: Connection;
@@ -13,12 +14,7 @@ let agentId: string;
 
 before(async () => {
   sb = await startSalesforceSandbox();
-  conn = new jsforce.Connection({
-    instanceUrl: sb.url,
-    version: '65.0',
-    oauth2: { loginUrl: sb.url, clientId: sb.clientId, clientSecret: sb.clientSecret },
-  });
-  await conn.authorize({ grant_type: 'client_credentials' });
+  conn = await jsforceClient(sb.url, sb);
 });
 after(async () => sb.close());
 

@@ -3,17 +3,13 @@ import { after, before, test } from 'node:test';
 import jsforce, { type Connection } from 'jsforce';
 import { fixturePeople } from '../../test/fixtures/pii.ts';
 import { startSalesforceSandbox, type SalesforceSandbox } from './index.ts';
+import { jsforceClient } from '../../test/support/jsforce.ts';
 
 let sb: SalesforceSandbox;
 let conn: Connection;
 
 const connect = async (): Promise<Connection> => {
-  const c = new jsforce.Connection({
-    instanceUrl: sb.url,
-    version: '65.0',
-    oauth2: { loginUrl: sb.url, clientId: sb.clientId, clientSecret: sb.clientSecret },
-  });
-  await c.authorize({ grant_type: 'client_credentials' });
+  const c = await jsforceClient(sb.url, sb);
   return c;
 };
 

@@ -1,12 +1,12 @@
 /**
  * The org's records: one table per object with equality indexes (phone, e-mail, references,
  * external IDs) so a phone lookup on 100k contacts is a hash lookup, a recycle bin for
- * `queryAll`, field rules on every write, derived fields (Name, IsClosed, LastActivityDate, …),
+ * `queryAll` (emptied by `emptyRecycleBin`), field rules on every write, derived fields (Name, IsClosed, LastActivityDate, …),
  * cascade deletes, and all-or-none transactions that roll back by restoring row snapshots.
  * Committed changes are published to listeners (Change Data Capture, PushTopics).
  */
 import { SfError } from './errors.ts';
-import type { IdMinter } from './ids.ts';
+import { normalizeId, type IdMinter } from './ids.ts';
 import type { ObjectMeta, SchemaIndex } from './schema-index.ts';
 import { coerce, fieldLabel, toDateString, type Stored } from './values.ts';
 
@@ -37,6 +37,8 @@ interface Table {
   meta: ObjectMeta;
   rows: Map<string, Rec>;
   deleted: Map<string, Rec>;
+  /** Emptied from the recycle bin: gone for good, yet still returned by `queryAll` until physically deleted. */
+  purged: Map<string, { rec: Rec; at: number }>;
   indexes: Map<string, Map<string, Set<string>>>;
 }
 
@@ -47,10 +49,15 @@ interface Tx {
 }
 
 const RECYCLE_BIN_MS = 15 * 24 * 3600_000;
+/** emptyRecycleBin: "they can be queried using queryAll() for some time. Typically this time is 24 hours". */
+const PHYSICAL_DELETE_MS = 24 * 3600_000;
 const READ_ONLY_HINT =
   'Please check the security settings of this field and verify that it is read/write for your profile or permission set.';
 
 export const indexKey = (v: Stored): string => (typeof v === 'string' ? v.toLowerCase() : String(v));
+
+/** One entry of `emptyRecycleBin`, in input order: the record ID, or why it was refused. */
+export type EmptyRecycleBinResult = { id: string; error?: undefined } | { id: string; error: SfError };
 
 export class Store {
   readonly schema: SchemaIndex;
@@ -61,8 +68,15 @@ export class Store {
   private txCounter = 0;
   private caseNumber = 1000;
   private readonly listeners: ((events: ChangeEvent[]) => void)[] = [];
+  /** Child → parent for records deleted in cascade: emptying the parent empties them too. */
+  private readonly cascadedWith = new Map<string, string>();
   /** The user writes are attributed to (the caller's integration user). */
   userId = '';
+  /**
+   * Whether API users have "Modify All Data": with it they may empty any recycle bin, without it only
+   * records they deleted themselves (role hierarchies are not emulated).
+   */
+  modifyAllData = true;
   /** While true, commits publish no events (bulk seeding must not flood the streaming log). */
   muted = false;
   /**
@@ -86,9 +100,12 @@ export class Store {
         meta,
         rows: new Map(),
         deleted: new Map(),
+        purged: new Map(),
         indexes: new Map(meta.indexedFields.map((f) => [f, new Map()])),
       });
     }
+    this.cascadedWith.clear();
+    this.modifyAllData = true;
     this.caseNumber = 1000;
   }
 
@@ -114,12 +131,16 @@ export class Store {
 
   /** Live rows (and, with `includeDeleted`, the recycle bin) of an object. */
   *scan(meta: ObjectMeta, includeDeleted = false): Iterable<Rec> {
+    yield* this.table(meta).rows.values();
+    if (includeDeleted) yield* this.scanDeleted(meta);
+  }
+
+  /** The recycle bin and the emptied records not yet physically deleted (what only `queryAll` sees). */
+  *scanDeleted(meta: ObjectMeta): Iterable<Rec> {
     const t = this.table(meta);
-    yield* t.rows.values();
-    if (includeDeleted) {
-      this.purgeRecycleBin(t);
-      yield* t.deleted.values();
-    }
+    this.purgeRecycleBin(t);
+    yield* t.deleted.values();
+    for (const p of t.purged.values()) yield p.rec;
   }
 
   /** Ids whose `field` equals `value` (case-insensitive), or undefined when the field has no index. */
@@ -133,12 +154,63 @@ export class Store {
     const meta = this.schema.objectForId(id);
     if (!meta) return undefined;
     const t = this.table(meta);
-    return t.rows.get(id) ?? (includeDeleted ? t.deleted.get(id) : undefined);
+    const live = t.rows.get(id);
+    if (live || !includeDeleted) return live;
+    this.purgeRecycleBin(t);
+    return t.deleted.get(id) ?? t.purged.get(id)?.rec;
   }
 
   isDeleted(id: string): boolean {
     const meta = this.schema.objectForId(id);
-    return meta ? this.table(meta).deleted.has(id) : false;
+    return meta ? isGone(this.table(meta), id) : false;
+  }
+
+  /**
+   * SOAP `emptyRecycleBin`: each ID in the recycle bin is deleted for good (with the records deleted
+   * in cascade with it); an ID that is not in the bin, deleted by another user (without
+   * `modifyAllData`), or whose cascade parent is in the same call ("do not include the IDs of any
+   * records that will be cascade deleted") is refused.
+   */
+  emptyRecycleBin(rawIds: readonly string[]): EmptyRecycleBinResult[] {
+    const asked = new Set(rawIds.map((r) => normalizeId(r)));
+    const now = this.now();
+    return rawIds.map((raw) => {
+      const id = normalizeId(raw);
+      if (!id) return { id: raw, error: new SfError('MALFORMED_ID', `malformed id ${raw}`) };
+      const meta = this.schema.objectForId(id);
+      const t = meta && this.table(meta);
+      const rec = t?.deleted.get(id);
+      if (!t || !rec)
+        return { id, error: new SfError('INVALID_ID_FIELD', 'Entity is not in the recycle bin') };
+      if (!this.modifyAllData && rec.LastModifiedById !== this.userId)
+        return {
+          id,
+          error: new SfError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id'),
+        };
+      const parent = this.cascadedWith.get(id);
+      if (parent !== undefined && asked.has(parent))
+        return {
+          id,
+          error: new SfError(
+            'INVALID_ID_FIELD',
+            `Entity is deleted in cascade with ${parent}; empty that one`,
+          ),
+        };
+      this.purge(t, id, now);
+      return { id };
+    });
+  }
+
+  private purge(t: Table, id: string, now: number): void {
+    const rec = t.deleted.get(id);
+    if (!rec) return;
+    t.deleted.delete(id);
+    t.purged.set(id, { rec, at: now });
+    this.cascadedWith.delete(id);
+    for (const [child, parent] of [...this.cascadedWith]) {
+      const meta = parent === id ? this.schema.objectForId(child) : undefined;
+      if (meta) this.purge(this.table(meta), child, now);
+    }
   }
 
   /** Run `fn` atomically: if it throws, every row it touched is restored and no event is published. */
@@ -213,7 +285,7 @@ export class Store {
       const t = this.table(meta);
       const prev = t.rows.get(id);
       if (!prev) {
-        if (t.deleted.has(id)) throw new SfError('ENTITY_IS_DELETED', 'entity is deleted', { fields: [] });
+        if (isGone(t, id)) throw new SfError('ENTITY_IS_DELETED', 'entity is deleted', { fields: [] });
         throw new SfError('NOT_FOUND', 'The requested resource does not exist', { status: 404 });
       }
       const values = this.validate(meta, input, 'update');
@@ -253,18 +325,28 @@ export class Store {
       const t = meta && this.table(meta);
       const prev = t?.rows.get(id);
       if (!meta || !t || !prev) {
-        if (t?.deleted.has(id)) throw new SfError('ENTITY_IS_DELETED', 'entity is deleted', { fields: [] });
+        if (t && isGone(t, id)) throw new SfError('ENTITY_IS_DELETED', 'entity is deleted', { fields: [] });
         throw new SfError('NOT_FOUND', 'The requested resource does not exist', { status: 404 });
       }
       this.snapshot(t, id);
       this.setRow(t, id, undefined);
+      this.cascadedWith.delete(id);
       const now = Math.max(this.now(), (prev.SystemModstamp as number) + 1);
-      t.deleted.set(id, { ...prev, IsDeleted: true, SystemModstamp: now, LastModifiedDate: now });
+      t.deleted.set(id, {
+        ...prev,
+        IsDeleted: true,
+        SystemModstamp: now,
+        LastModifiedDate: now,
+        LastModifiedById: this.userId || prev.LastModifiedById || null,
+      });
       for (const other of this.schema.objects()) {
         for (const f of other.fields) {
           if (!f.cascadeDelete || !(f.referenceTo ?? []).includes(meta.name)) continue;
           for (const childId of [...(this.lookup(other, f.name, id) ?? [])])
-            if (this.table(other).rows.has(childId)) this.delete(childId);
+            if (this.table(other).rows.has(childId)) {
+              this.delete(childId);
+              this.cascadedWith.set(childId, id);
+            }
         }
       }
       this.afterWrite(meta, undefined, prev);
@@ -449,7 +531,13 @@ export class Store {
 
   private purgeRecycleBin(t: Table): void {
     const cutoff = this.now() - RECYCLE_BIN_MS;
-    for (const [id, r] of t.deleted) if ((r.SystemModstamp as number) < cutoff) t.deleted.delete(id);
+    for (const [id, r] of t.deleted)
+      if ((r.SystemModstamp as number) < cutoff) {
+        t.deleted.delete(id);
+        this.cascadedWith.delete(id);
+      }
+    const physical = this.now() - PHYSICAL_DELETE_MS;
+    for (const [id, p] of t.purged) if (p.at < physical) t.purged.delete(id);
   }
 
   private emit(
@@ -474,6 +562,8 @@ export class Store {
     });
   }
 }
+
+const isGone = (t: Table, id: string): boolean => t.deleted.has(id) || t.purged.has(id);
 
 function eventDate(e: Rec): string | null {
   if (typeof e.ActivityDate === 'string') return e.ActivityDate;

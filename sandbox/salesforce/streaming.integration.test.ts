@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import jsforce, { type Connection } from 'jsforce';
+import type { Connection } from 'jsforce';
 import { StreamingExtension } from 'jsforce/lib/api/streaming.js';
 import { startSalesforceSandbox, type SalesforceSandbox } from './index.ts';
+import { jsforceClient } from '../../test/support/jsforce.ts';
 
 let sb: SalesforceSandbox;
 let conn: Connection;
 
 before(async () => {
   sb = await startSalesforceSandbox();
-  conn = new jsforce.Connection({
-    instanceUrl: sb.url,
-    version: '65.0',
-    oauth2: { loginUrl: sb.url, clientId: sb.clientId, clientSecret: sb.clientSecret },
-  });
-  await conn.authorize({ grant_type: 'client_credentials' });
+  conn = await jsforceClient(sb.url, sb);
 });
 after(async () => sb.close());
 

@@ -1,7 +1,8 @@
 /**
  * One trace per interaction: a call end whose Salesforce write fails twice and then succeeds shows,
  * in `GET /v1/interactions/{conversationId}`, the receipt, both failures with their errors and the
- * success, in time order; the job row and the outbound Salesforce calls carry the correlation ID.
+ * success, in time order; the job row and the outbound Salesforce and Genesys calls carry the
+ * correlation ID.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -21,9 +22,7 @@ const clock = createFakeClock(Date.parse('2026-03-14T10:11:00Z'));
 
 before(async () => {
   e = await startEmulators();
-  // Genesys lookups are not needed for the Task: leave the hub without them.
-  const { GENESYS_API_URL: _a, GENESYS_CLIENT_ID: _b, GENESYS_CLIENT_SECRET: _c, ...env } = e.env;
-  t = await startTestHub({ workers: false, clock, env: { ...env, LOG_LEVEL: 'info' } });
+  t = await startTestHub({ workers: false, clock, env: { ...e.env, LOG_LEVEL: 'info' } });
 });
 after(async () => {
   await t?.stop();
@@ -44,6 +43,7 @@ const timeline = async (id: string, key: string | null = t.apiKey) =>
 
 void test('Salesforce write failed twice then succeeded: the timeline shows both failures and the success', async () => {
   await fetch(`${e.sf.url}/__sandbox/requests`, { method: 'DELETE' });
+  await fetch(`${e.gc.url}/__sandbox/requests`, { method: 'DELETE' });
   // The write is the Composite POST; the login and lookups stay healthy.
   await sfFaults([{ pathPrefix: '/services/data/', method: 'POST', errorRate: 1, errorStatus: 500 }]);
   const body = callEndBody(e);
@@ -106,6 +106,15 @@ void test('Salesforce write failed twice then succeeded: the timeline shows both
   assert.deepEqual(
     logged.requests.map((r) => r.status >= 500),
     [...logged.requests.slice(0, -1).map(() => true), false],
+  );
+  // The Genesys SDK calls too: the job looks up the call's recording on every attempt.
+  const gcLogged = (await (
+    await fetch(`${e.gc.url}/__sandbox/requests?pathPrefix=/api/v2/conversations/${id}/recordings`)
+  ).json()) as { requests: Array<{ headers: Record<string, string> }> };
+  assert.equal(gcLogged.requests.length, 3);
+  assert.deepEqual(
+    gcLogged.requests.map((r) => r.headers['x-correlation-id']),
+    [id, id, id],
   );
 });
 

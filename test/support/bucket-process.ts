@@ -1,6 +1,6 @@
 /**
  * A token-bucket client process: prints READY, waits for SIGUSR1, then calls take() for DURATION_MS
- * and prints `GRANTS <json>`: the clock reading (taken under the bucket's lock) of every granted take.
+ * (or until a bucket without refill is empty) and prints `GRANTS <json>`: the clock reading (taken under the bucket's lock) of every granted take.
  *
  * Env: PATCHBAY_TEST_STORE (StoreConfig JSON), BUCKET (TokenBucketOptions JSON without clock), DURATION_MS.
  */
@@ -26,7 +26,9 @@ clearInterval(keepAlive);
 const grants: number[] = [];
 const end = Date.now() + Number(process.env['DURATION_MS'] ?? '500');
 while (Date.now() < end) {
-  if ((await bucket.take()).ok) grants.push(last);
+  const r = await bucket.take();
+  if (r.ok) grants.push(last);
+  else if (!Number.isFinite(r.waitMs)) break; // a bucket without refill is spent for good
   await new Promise((r) => setTimeout(r, 1));
 }
 process.stdout.write(`GRANTS ${JSON.stringify(grants)}\n`);

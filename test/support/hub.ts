@@ -7,6 +7,24 @@ import { createApiKey } from '../../src/platform/auth/api-keys.ts';
 import { loadConfig } from '../../src/platform/config/load.ts';
 import { testLogger } from './logger.ts';
 
+interface EmulatorCredentials {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** The settings that point a hub at the sandbox's Salesforce and Genesys emulators. */
+export function sandboxEnv(sf: EmulatorCredentials, gc: EmulatorCredentials): Record<string, string> {
+  return {
+    SALESFORCE_LOGIN_URL: sf.url,
+    SALESFORCE_CLIENT_ID: sf.clientId,
+    SALESFORCE_CLIENT_SECRET: sf.clientSecret,
+    GENESYS_API_URL: gc.url,
+    GENESYS_CLIENT_ID: gc.clientId,
+    GENESYS_CLIENT_SECRET: gc.clientSecret,
+  };
+}
+
 export interface TestHub {
   hub: Hub;
   url: string;

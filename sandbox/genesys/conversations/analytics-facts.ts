@@ -102,7 +102,9 @@ export function observe(
     }
   }
   for (const agent of c.participants) {
-    if (agent.purpose !== 'agent' || agent.endTime === undefined) continue;
+    // A leg that only rang (the caller left first) has no talk or handle time.
+    if (agent.purpose !== 'agent' || agent.endTime === undefined || agent.connectedTime === undefined)
+      continue;
     const dims = {
       ...base,
       purpose: 'agent',

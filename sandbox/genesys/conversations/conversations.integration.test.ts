@@ -201,4 +201,53 @@ void describe('conversations over HTTP (harness context)', () => {
       'transfer',
     );
   });
+
+  void it('an alert step rings the agent (participant alerting) before they answer; a caller who leaves stops it', async () => {
+    const c = await call(alice.phone);
+    const [agent, other] = [h.users[0]!, h.users[1]!];
+    const agentLeg = (body: unknown) =>
+      (
+        body as {
+          participants: { id: string; purpose: string; state: string; calls?: { state: string }[] }[];
+        }
+      ).participants.find((p) => p.purpose === 'agent');
+    const alerted = await h.api('POST', `/__sandbox/conversations/${c.id}/alert`, {
+      userId: agent.id,
+      at: T0 + 3_000,
+    });
+    assert.equal(alerted.status, 200);
+    // The agent's own topic hears of the ringing call, as a desktop client would.
+    const note = h.published.findLast((p) => p.topicName === `v2.users.${agent.id}.conversations`);
+    const ringing = agentLeg(note?.eventBody);
+    assert.equal(ringing?.calls?.[0]?.state ?? ringing?.state, 'alerting');
+    assert.equal(
+      (await h.api('POST', `/__sandbox/conversations/${c.id}/answer`, { userId: other.id, at: T0 + 4_000 }))
+        .status,
+      409,
+    );
+    const answered = await h.api('POST', `/__sandbox/conversations/${c.id}/answer`, {
+      userId: agent.id,
+      at: T0 + 5_000,
+    });
+    assert.equal(answered.status, 200);
+    const connected = agentLeg(answered.body);
+    assert.equal(connected?.id, ringing?.id, 'the ringing leg is the one that connects');
+    assert.equal(connected?.calls?.[0]?.state ?? connected?.state, 'connected');
+    await h.api('POST', `/__sandbox/conversations/${c.id}/disconnect`, { by: 'agent', at: T0 + 65_000 });
+    const userEnd = h.published.find((p) => p.topicName === `v2.detail.events.conversation.${c.id}.user.end`);
+    assert.equal((userEnd?.eventBody as { alertingDurationMs: number }).alertingDurationMs, 2_000);
+
+    // Rings, then the caller hangs up: the conversation ends with no wrap-up owed.
+    const left = await call(alice.phone);
+    await h.api('POST', `/__sandbox/conversations/${left.id}/alert`, { userId: agent.id, at: T0 + 1_000 });
+    const gone = await h.api('POST', `/__sandbox/conversations/${left.id}/abandon`, { at: T0 + 9_000 });
+    assert.equal(gone.status, 200);
+    assert.equal(agentLeg(gone.body)?.calls?.[0]?.state ?? agentLeg(gone.body)?.state, 'disconnected');
+    const code = h.wrapupCodes[0]!;
+    const wrap = await h.api('POST', `/__sandbox/conversations/${left.id}/wrapup`, {
+      code: code.id,
+      at: T0 + 10_000,
+    });
+    assert.equal(wrap.status, 409, 'a leg that only rang owes no wrap-up');
+  });
 });

@@ -5,7 +5,8 @@
  *   "interaction id" of the seeds.
  * - **participant**: one party in it, with a `purpose`: `customer` (the caller), `ivr` (the Architect
  *   flow), `acd` (a queue the conversation waits in; one per offer, so a transfer to a queue adds one),
- *   `agent` (a user who answered; one per answer).
+ *   `agent` (a user the call was offered to: `alerting` while it rings, `connected` once answered;
+ *   one per answer).
  * - **segment**: a span of a participant's time (`interact`, `hold`, `wrapup`, `ivr`); analytics are
  *   computed from segments, so every duration the emulator reports is exact to the millisecond.
  * - **event time** (`at`): every change carries the time it happened (epoch ms). Controls take it from
@@ -102,9 +103,14 @@ export function waitingOffer(c: Conversation): Participant | undefined {
   return c.participants.find((p) => p.purpose === 'acd' && p.endTime === undefined);
 }
 
-/** The agent currently connected (not disconnected), if any. */
+/** The agent currently connected, if any. */
 export function activeAgent(c: Conversation): Participant | undefined {
-  return c.participants.find((p) => p.purpose === 'agent' && p.state !== 'disconnected');
+  return c.participants.find((p) => p.purpose === 'agent' && p.state === 'connected');
+}
+
+/** The agent leg ringing (offered, not yet answered), if any. */
+export function alertingAgent(c: Conversation): Participant | undefined {
+  return c.participants.find((p) => p.purpose === 'agent' && p.state === 'alerting');
 }
 
 /** Ended: every participant disconnected. Complete: ended and every agent wrapped up. */

@@ -88,7 +88,7 @@ export function publicationsFor(
             ...(p.queueId ? { queueId: p.queueId } : {}),
             interactingDurationMs: interactingMs(p) - held,
             heldDurationMs: held,
-            alertingDurationMs: 0,
+            alertingDurationMs: (p.connectedTime ?? p.startTime) - p.startTime,
             contactingDurationMs: 0,
           },
         },

@@ -1,6 +1,6 @@
 /**
  * Controls under `/__sandbox/conversations` (no auth, the kit's control error shape
- * `{ error: { code, message } }`): drive conversations (start, answer, hold, resume, transfer,
+ * `{ error: { code, message } }`): drive conversations (start, alert, answer, hold, resume, transfer,
  * disconnect, wrap-up, abandon), configure the inbound flow, delivery targets and settings, read the
  * delivery log. Every action takes an optional event time `at` (epoch ms; default: now).
  */
@@ -98,15 +98,22 @@ export function registerControlRoutes(ctx: GenesysContext, svc: ConversationsSer
     return view(c);
   });
 
-  app.post(`${P}/:id/answer`, async (req, reply) => {
-    const at = eventTime(req, reply);
-    if (at === undefined) return reply;
-    const userId = body(req).userId;
-    if (typeof userId !== 'string') return bad(reply, 'userId is required');
-    const user = ctx.directory.user(userId);
-    if (!user) return bad(reply, `unknown user ${userId}`);
-    return answer(reply, svc.apply(svc.store.answer(id(req), { id: user.id, name: user.name }, at)), id(req));
-  });
+  // alert: the call rings at the agent (optional); answer: the agent picks up.
+  for (const step of ['alert', 'answer'] as const) {
+    app.post(`${P}/:id/${step}`, async (req, reply) => {
+      const at = eventTime(req, reply);
+      if (at === undefined) return reply;
+      const userId = body(req).userId;
+      if (typeof userId !== 'string') return bad(reply, 'userId is required');
+      const user = ctx.directory.user(userId);
+      if (!user) return bad(reply, `unknown user ${userId}`);
+      return answer(
+        reply,
+        svc.apply(svc.store[step](id(req), { id: user.id, name: user.name }, at)),
+        id(req),
+      );
+    });
+  }
 
   for (const [action, held] of [
     ['hold', true],

@@ -5,6 +5,7 @@
  */
 import {
   activeAgent,
+  alertingAgent,
   closeOpenSegment,
   customerOf,
   isComplete,
@@ -135,34 +136,43 @@ export class ConversationStore {
     return { ok: true, value: c, events: [{ type: 'changed', conversation: c }] };
   }
 
+  /**
+   * The queue offers the call to an agent: their leg rings (`alerting`) until they answer, as in
+   * Genesys (participant state alerting → connected). The offer keeps waiting meanwhile.
+   */
+  alert(id: string, user: { id: string; name: string }, at: number): StoreResult<Participant> {
+    const c = this.live(id, at);
+    if (!c.ok) return c;
+    const conv = c.value;
+    const offer = waitingOffer(conv);
+    if (!offer) return fail(409, 'conversation.not.queued', 'The conversation is not waiting in a queue');
+    if (alertingAgent(conv))
+      return fail(409, 'conversation.alerting', 'The call is already alerting an agent');
+    const agent = this.agentLeg(conv, offer, user, at);
+    conv.participants.push(agent);
+    conv.lastEventAt = at;
+    return { ok: true, value: agent, events: [{ type: 'changed', conversation: conv }] };
+  }
+
+  /** The agent answers: their alerting leg connects, or (without an alert step) a connected leg joins. */
   answer(id: string, user: { id: string; name: string }, at: number): StoreResult<Participant> {
     const c = this.live(id, at);
     if (!c.ok) return c;
     const conv = c.value;
     const offer = waitingOffer(conv);
     if (!offer) return fail(409, 'conversation.not.queued', 'The conversation is not waiting in a queue');
+    const ringing = alertingAgent(conv);
+    if (ringing && ringing.userId !== user.id)
+      return fail(409, 'conversation.alerting', 'The call is alerting another agent');
     offer.endTime = at;
     offer.state = 'disconnected';
     offer.disconnectType = 'transfer';
     closeOpenSegment(offer, at);
-    const customer = customerOf(conv);
-    const agent: Participant = {
-      id: this.newId(),
-      purpose: 'agent',
-      name: user.name,
-      address: `sip:${user.id}@localhost`,
-      userId: user.id,
-      ...(offer.queueId !== undefined ? { queueId: offer.queueId } : {}),
-      answeredOfferId: offer.id,
-      startTime: at,
-      connectedTime: at,
-      state: 'connected',
-      held: false,
-      segments: [{ type: 'interact', start: at }],
-      attributes: { ...(customer?.attributes ?? {}) },
-      wrapupRequired: true,
-    };
-    conv.participants.push(agent);
+    const agent = ringing ?? this.agentLeg(conv, offer, user, at);
+    agent.connectedTime = at;
+    agent.state = 'connected';
+    agent.segments = [{ type: 'interact', start: at }];
+    if (!ringing) conv.participants.push(agent);
     if (conv.mediaType === 'voice' || conv.mediaType === 'callback') {
       conv.recordings.push({
         id: this.newId(),
@@ -243,6 +253,14 @@ export class ConversationStore {
     offer.state = 'disconnected';
     offer.disconnectType = 'peer';
     closeOpenSegment(offer, at);
+    // A leg still ringing stops ringing; never connected, it has nothing to wrap up.
+    const ringing = alertingAgent(conv);
+    if (ringing) {
+      ringing.state = 'disconnected';
+      ringing.endTime = at;
+      ringing.disconnectType = 'peer';
+      ringing.wrapupRequired = false;
+    }
     return { ok: true, value: conv, events: this.endCustomer(conv, 'endpoint', at) };
   }
 
@@ -299,6 +317,30 @@ export class ConversationStore {
     if (!p) return fail(404, 'not.found', `Participant ${participantId} not found`);
     Object.assign(p.attributes, attributes);
     return { ok: true, value: p, events: [{ type: 'changed', conversation: conv }] };
+  }
+
+  /** A new agent leg for the offer, ringing (the caller connects it). */
+  private agentLeg(
+    conv: Conversation,
+    offer: Participant,
+    user: { id: string; name: string },
+    at: number,
+  ): Participant {
+    return {
+      id: this.newId(),
+      purpose: 'agent',
+      name: user.name,
+      address: `sip:${user.id}@localhost`,
+      userId: user.id,
+      ...(offer.queueId !== undefined ? { queueId: offer.queueId } : {}),
+      answeredOfferId: offer.id,
+      startTime: at,
+      state: 'alerting',
+      held: false,
+      segments: [],
+      attributes: { ...(customerOf(conv)?.attributes ?? {}) },
+      wrapupRequired: true,
+    };
   }
 
   private offer(

@@ -180,10 +180,15 @@ function select(
   const candidates = restrict ?? (c.where ? indexCandidates(c.where.expr, store, c.meta) : undefined);
   if (candidates) {
     const rows: Rec[] = [];
+    const seen = new Set<string>();
     for (const id of candidates) {
       const r = store.get(id, includeDeleted);
       if (r && store.schema.objectForId(id) === c.meta) rows.push(r);
+      seen.add(id);
     }
+    // Indexes hold live rows only: queryAll also looks through the recycle bin (WHERE filters it below).
+    if (includeDeleted && !restrict)
+      for (const r of store.scanDeleted(c.meta)) if (!seen.has(r.Id as string)) rows.push(r);
     // Index hits come back in insertion order, like a scan would.
     rows.sort((a, b) => ((a.Id as string) < (b.Id as string) ? -1 : 1));
     source = rows;

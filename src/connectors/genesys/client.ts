@@ -15,6 +15,7 @@ import type { Clock } from '../../platform/jobs/index.ts';
 import type { Logger } from '../../platform/log/logger.ts';
 import type { Metrics } from '../../platform/metrics/registry.ts';
 import type { Store } from '../../platform/store/index.ts';
+import { correlationHeaders } from '../../platform/trace/index.ts';
 import { VendorPermanentError, VendorRetryableError } from '../errors.ts';
 import { analyticsOperations } from './analytics.ts';
 import { conversationOperations } from './conversations.ts';
@@ -120,13 +121,8 @@ export function createGenesysConnector(opts: GenesysConnectorOptions): GenesysCo
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const abort = new AbortController();
-  const closed = new Promise<never>((_, reject) =>
-    abort.signal.addEventListener('abort', () => reject(new Error('connector closed')), { once: true }),
-  );
-  closed.catch(() => undefined);
-  /** A token from the shared bucket; `close()` ends the wait at once (the bucket's own sleep cannot be cut short). */
-  const takeToken = (priority = false) =>
-    Promise.race([bucket.acquire(1, abort.signal, { priority }), closed]);
+  /** A token from the shared bucket; `close()` ends the wait at once. */
+  const takeToken = (priority = false) => bucket.acquire(1, abort.signal, { priority });
   const apis = new Map<unknown, unknown>();
   let expiresAt = 0;
   let loggingIn: Promise<void> | undefined;
@@ -194,7 +190,7 @@ export function createGenesysConnector(opts: GenesysConnectorOptions): GenesysCo
       }
       const started = performance.now();
       try {
-        const res = (await fn()) as unknown as Extended;
+        const res = (await traced(fn)) as unknown as Extended;
         opts.metrics?.outbound(vendor.name, res.status, performance.now() - started);
         return res.body as T;
       } catch (err) {
@@ -220,6 +216,23 @@ export function createGenesysConnector(opts: GenesysConnectorOptions): GenesysCo
         );
         throw mapped;
       }
+    }
+  }
+
+  /**
+   * Runs one SDK call with the current correlation ID (`x-correlation-id`) added to the client's
+   * default headers. The SDK copies them synchronously when the call is made (`callApi`), so setting
+   * them just around the call tags exactly this request; concurrent calls each set their own.
+   */
+  function traced<T>(fn: () => Promise<T>): Promise<T> {
+    const extra = correlationHeaders();
+    if (Object.keys(extra).length === 0) return fn();
+    const base = client.getDefaultHeaders();
+    client.setDefaultHeaders({ ...base, ...extra });
+    try {
+      return fn();
+    } finally {
+      client.setDefaultHeaders(base);
     }
   }
 

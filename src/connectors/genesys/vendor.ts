@@ -51,7 +51,8 @@ export function bucketLimits(perMinute: number): {
   refillPerSecond: number;
   reserve: number;
 } {
-  const capacity = Math.max(1, Math.floor(perMinute / 10));
+  // A burst of a twentieth: enough for a few pipelined bulk calls, and the refill keeps 95 % of the limit.
+  const capacity = Math.max(1, Math.floor(perMinute / 20));
   return {
     capacity,
     refillPerSecond: Math.max(0, perMinute - capacity) / 60,

@@ -165,6 +165,38 @@ void test('composite with references; collections chunk 450 records into 3 calls
   );
 });
 
+void test('emptyRecycleBin: deleted records go for good in chunks of 200; a live one is a per-ID error; faults keep their code', async () => {
+  const created = await sf.collections.create(
+    'Contact',
+    Array.from({ length: 201 }, (_, i) => ({ LastName: `Binned${i}` })),
+  );
+  const ids = created.map((r) => r.id!);
+  await sf.collections.remove(ids);
+  const live = await sf.create('Contact', { LastName: 'Not-Deleted' });
+  await control('DELETE', '/__sandbox/requests');
+  const res = await sf.emptyRecycleBin([...ids, live.id]);
+  assert.equal(res.length, 202);
+  assert.ok(res.slice(0, 201).every((r, i) => r.success && r.id === ids[i]));
+  assert.equal(res[201]?.success, false);
+  assert.equal(res[201]?.errors[0]?.statusCode, 'INVALID_ID_FIELD');
+  assert.equal((await requestLog()).filter((r) => r.path.startsWith('/services/Soap/u/')).length, 2);
+  // Deleting again: the records are gone for good.
+  const again = await sf.collections.remove([ids[0]!]);
+  assert.equal(again[0]?.errors[0]?.statusCode, 'ENTITY_IS_DELETED');
+  // A SOAP fault (HTTP 500) is mapped by its fault code: the allocation spent → retryable, with a long delay.
+  await control('PUT', '/__sandbox/limits', { used: 100_000 });
+  try {
+    const err = await sf.emptyRecycleBin([live.id]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof VendorRetryableError);
+    assert.equal(err.code, 'REQUEST_LIMIT_EXCEEDED');
+  } finally {
+    await control('PUT', '/__sandbox/limits', { used: 0 });
+  }
+});
+
 void test('an expired session is refreshed transparently', async () => {
   await sf.query(soql`SELECT Id FROM Account LIMIT 1`);
   await control('POST', '/__sandbox/auth/expire', { clientId: CLIENT_ID });

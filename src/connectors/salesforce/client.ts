@@ -141,6 +141,11 @@ export interface SalesforceConnector {
     ): Promise<SaveResult[]>;
     remove(ids: readonly string[], opts?: CollectionOptions): Promise<SaveResult[]>;
   };
+  /**
+   * SOAP `emptyRecycleBin`, chunked by 200: deletes records in the recycle bin for good; one result
+   * per ID in input order (an ID not in the bin is a per-ID error, not a failure of the call).
+   */
+  emptyRecycleBin(ids: readonly string[]): Promise<SaveResult[]>;
   /** CDC (`/data/ContactChangeEvent`) or PushTopic (`/topic/Name`) with replay; resolves once subscribed. */
   subscribe<T = unknown>(
     channel: string,
@@ -534,6 +539,39 @@ export function createSalesforceConnector(opts: SalesforceConnectorOptions): Sal
           ),
         );
       },
+    },
+    async emptyRecycleBin(ids) {
+      for (const id of ids) recordId('emptyRecycleBin', id);
+      return chunked(ids, (chunk) =>
+        run('emptyRecycleBin', async (call) => {
+          const c = await connection();
+          try {
+            // jsforce types the answer as one result; it is one per ID.
+            const res = (await c.soap.emptyRecycleBin(chunk)) as unknown as Array<{
+              id?: string | null;
+              success: boolean;
+              errors?: Array<{ statusCode: string; message: string; fields?: string[] | null }>;
+            }>;
+            return res.map((r, i) => ({
+              id: r.id ?? chunk[i] ?? null,
+              success: r.success,
+              errors: (r.errors ?? []).map((e) => ({
+                statusCode: e.statusCode,
+                message: e.message,
+                fields: e.fields ?? [],
+              })),
+            }));
+          } catch (err) {
+            // SOAP faults are always HTTP 500: the fault code ("sf:INSUFFICIENT_ACCESS") decides, not the status.
+            const code = (err as { errorCode?: unknown }).errorCode;
+            if (typeof code === 'string' && code.startsWith('sf:')) {
+              delete call.status;
+              (err as { errorCode: string }).errorCode = code.slice(3);
+            }
+            throw err;
+          }
+        }),
+      );
     },
     async subscribe<T>(
       channel: string,

@@ -22,7 +22,13 @@ let t: TestHub;
 before(async () => {
   e = await startEmulators();
   t = await startTestHub({
-    env: { ...e.env, PATCHBAY_JOBS_POLL_MS: '20', PATCHBAY_TIMEZONE: 'America/Los_Angeles' },
+    // No mirror here, so a caller number resolves live; the index has its own test below.
+    env: {
+      ...e.env,
+      PATCHBAY_JOBS_POLL_MS: '20',
+      PATCHBAY_TIMEZONE: 'America/Los_Angeles',
+      SF_MIRROR_ENABLED: 'false',
+    },
   });
 });
 after(async () => {
@@ -147,6 +153,52 @@ void test('contact resolution: live lookup by caller number; no contact → skip
   const metrics = await (await fetch(`${t.url}/metrics`)).text();
   assert.match(metrics, /patchbay_activity_log_contacts_not_found_total 1/);
   assert.match(metrics, /patchbay_activity_log_total\{outcome="logged"\} [1-9]/);
+});
+
+void test('contact resolution: the screen-pop index answers by caller number, no live Salesforce lookup', async () => {
+  const hub = await startTestHub({ env: { ...e.env, PATCHBAY_JOBS_POLL_MS: '20' } });
+  try {
+    await waitFor(
+      async () => {
+        const res = await fetch(`${hub.url}/v1/admin/screen-pop/status`, {
+          headers: { authorization: `Bearer ${hub.apiKey}` },
+        });
+        const s = (await res.json()) as { mirror: { warm: boolean } };
+        return s.mirror.warm ? true : undefined;
+      },
+      20_000,
+      'the mirror to be warm',
+    );
+    await fetch(`${e.sf.url}/__sandbox/requests`, { method: 'DELETE' });
+    const body = callEndBody(e, { attributes: {}, callerId: '(415) 555-0142' });
+    assert.equal((await postSigned(`${hub.url}/webhook/call-ended`, body)).status, 202);
+    const j = await waitFor(
+      async () => {
+        const x = (await hub.hub.queue.list({ kind: 'activity-log' })).find(
+          (k) => k.key === `activity-log:${String(body.conversationId)}`,
+        );
+        return x?.state === 'completed' ? x : undefined;
+      },
+      20_000,
+      'activity-log job',
+    );
+    assert.equal((j.result as { contactVia: string }).contactVia, 'index');
+    const task = e.tasks().find((x) => x.Conversation_Id__c === body.conversationId)!;
+    assert.equal(task.WhoId, e.contact.id);
+    assert.equal(task.Subject, `Call with ${e.contact.name}`);
+    // The live lookup would be a query or search naming the caller's number: none was made.
+    const { requests: log } = (await (await fetch(`${e.sf.url}/__sandbox/requests`)).json()) as {
+      requests: Array<{ path: string; query: string }>;
+    };
+    const lookups = log.filter(
+      (r) =>
+        /\/(query|search|parameterizedSearch)/.test(r.path) &&
+        /5550142|555-0142/.test(decodeURIComponent(r.query)),
+    );
+    assert.deepEqual(lookups, []);
+  } finally {
+    await hub.stop();
+  }
 });
 
 void test('unknown-caller-account and create-contact policies', async () => {

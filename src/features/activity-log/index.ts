@@ -4,6 +4,7 @@
  * request. The job result records how the contact was found and the not-found policy applied.
  */
 import { performance } from 'node:perf_hooks';
+import type { CountryCode } from 'libphonenumber-js';
 import { vendorErrorCode } from '../../connectors/errors.ts';
 import type { Alerts } from '../../platform/alerts/index.ts';
 import {
@@ -26,6 +27,8 @@ import { resolveContact } from './resolve-contact.ts';
 import { contactCallFields, taskFields, type ResolvedContact } from './task-mapping.ts';
 import { findTask, writeTask } from './write-task.ts';
 
+export { mirrorContactIndex } from './resolve-contact.ts';
+
 export interface ActivityLogDeps {
   store: Store;
   queue: Queue;
@@ -34,6 +37,7 @@ export interface ActivityLogDeps {
   clock: Clock;
   alerts?: Alerts | undefined;
   settings: CallLoggingSettings['activityLog'];
+  phoneRegion: CountryCode;
   salesforce: () => SalesforcePort | undefined;
   genesys: () => Pick<GenesysLookups, 'getRecordings'> | undefined;
   contactIndex?: () => ContactIndex | undefined;
@@ -112,6 +116,7 @@ export function registerActivityLog(deps: ActivityLogDeps): { monitor: ActivityM
       salesforce: sf,
       index: deps.contactIndex?.(),
       trustAttributes: true,
+      region: deps.phoneRegion,
     });
     let createContact: Record<string, string | number> | undefined;
     const notFound = contact === undefined;
@@ -163,16 +168,17 @@ export function registerActivityLog(deps: ActivityLogDeps): { monitor: ActivityM
         recording: recordingUrl !== undefined,
       };
     } catch (err) {
-      // The flow's contact_id may name a deleted contact: resolve again without trusting it.
+      // The flow's contact_id, or the index (a mirror a moment behind), may name a deleted
+      // contact: resolve again live, trusting neither.
       const code = vendorErrorCode(err);
       if (
-        contact.via !== 'attribute' ||
+        (contact.via !== 'attribute' && contact.via !== 'index') ||
         (code !== 'INVALID_CROSS_REFERENCE_KEY' && code !== 'ENTITY_IS_DELETED')
       )
         throw err;
       const again = await resolveContact(
         { ...event, attributes: {} },
-        { salesforce: sf, index: deps.contactIndex?.(), trustAttributes: false },
+        { salesforce: sf, trustAttributes: false, region: deps.phoneRegion },
       );
       if (!again)
         return { outcome: 'skipped', reason: 'contact_not_found', policy: 'skip', recording: false };

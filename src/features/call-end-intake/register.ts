@@ -59,6 +59,7 @@ export async function registerCallLogging(deps: CallLoggingDeps): Promise<void> 
     metrics: deps.metrics,
     alerts: deps.alerts,
     settings: s.activityLog,
+    phoneRegion: s.phoneRegion,
     salesforce: () => deps.salesforce,
     genesys: () => deps.genesys,
     contactIndex: () => deps.contactIndex,
@@ -68,6 +69,7 @@ export async function registerCallLogging(deps: CallLoggingDeps): Promise<void> 
     queue: deps.queue,
     verifier: s.supportResult,
     customersPolicy: s.backoffice.customers,
+    phoneRegion: s.phoneRegion,
     genesys: () => deps.genesys,
     backoffice: () => backoffice,
   });

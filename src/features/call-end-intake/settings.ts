@@ -3,6 +3,7 @@
  * declared in the platform's settings schema (so `config check` and the README list them) and
  * read here from the validated raw values, so the platform's loader needs no knowledge of them.
  */
+import type { CountryCode } from 'libphonenumber-js';
 import { parseSetting, type Config } from '../../platform/config/load.ts';
 import { settingList, type SettingName } from '../../platform/config/schema.ts';
 import type { SignatureScheme, VerifierConfig } from './signatures.ts';
@@ -15,6 +16,8 @@ export interface CallLoggingSettings {
   supportResult: VerifierConfig;
   saveLog: VerifierConfig;
   notificationQueueIds: string[];
+  /** Region of caller IDs without a country code (PHONE_DEFAULT_REGION, as the screen-pop index uses). */
+  phoneRegion: CountryCode;
   activityLog: {
     notFound: NotFoundPolicy;
     unknownCallerAccountId: string | undefined;
@@ -69,6 +72,7 @@ export function callLoggingSettings(config: Config): CallLoggingSettings {
     supportResult: verifier('SUPPORT_RESULT_SIGNATURE', 'SUPPORT_RESULT_SECRETS'),
     saveLog: verifier('SAVE_LOG_SIGNATURE', 'SAVE_LOG_SECRETS'),
     notificationQueueIds: list(value(config, 'CALL_END_NOTIFICATION_QUEUE_IDS')),
+    phoneRegion: String(value(config, 'PHONE_DEFAULT_REGION')).toUpperCase() as CountryCode,
     activityLog: {
       notFound: value(config, 'ACTIVITY_LOG_NOT_FOUND') as NotFoundPolicy,
       unknownCallerAccountId: value(config, 'ACTIVITY_LOG_UNKNOWN_CALLER_ACCOUNT_ID') as string | undefined,

@@ -8,6 +8,7 @@ import { startGenesysSandbox, type GenesysSandbox } from '../../../sandbox/genes
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../../sandbox/salesforce/index.ts';
 import { fixturePeople, fixtureSecrets } from '../../../test/fixtures/pii.ts';
 import { signRequest, type SignatureScheme } from './signatures.ts';
+import { sandboxEnv } from '../../../test/support/hub.ts';
 
 export const SEED_SECRET = fixtureSecrets[0];
 export const SWH_SECRET = `whsec_${Buffer.from(fixtureSecrets[1]).toString('base64')}`;
@@ -60,12 +61,7 @@ export async function startEmulators(opts: { now?: () => number } = {}): Promise
     userId: user.id,
     wrapupCodeId: code.id,
     env: {
-      SALESFORCE_LOGIN_URL: sf.url,
-      SALESFORCE_CLIENT_ID: sf.clientId,
-      SALESFORCE_CLIENT_SECRET: sf.clientSecret,
-      GENESYS_API_URL: gc.url,
-      GENESYS_CLIENT_ID: gc.clientId,
-      GENESYS_CLIENT_SECRET: gc.clientSecret,
+      ...sandboxEnv(sf, gc),
       GENESYS_RATE_LIMIT_PER_MINUTE: '100000',
       BACKOFFICE_URL: bo.url,
       CALL_END_SECRETS: SEED_SECRET,
@@ -141,6 +137,24 @@ export async function postSigned(
   });
   const text = await res.text();
   return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/**
+ * For the bench's load process (`bench/_load.ts` `perRequest`): each call builds a new
+ * conversation end for `contact`, signed with the seed scheme at the current second.
+ */
+export function signedCallEnds(contact: Emulators['contact']): () => {
+  body: string;
+  headers: Record<string, string>;
+} {
+  const attributes = { contact_id: contact.id, contact_name: contact.name, account_id: contact.accountId };
+  return () => {
+    const body = JSON.stringify(callEndBody(undefined, { callerId: contact.phone, attributes }));
+    const headers = signRequest('seed', SEED_SECRET, body, {
+      timestampSeconds: Math.floor(Date.now() / 1000),
+    });
+    return { body, headers };
+  };
 }
 
 /** Polls `check` until it returns a value other than undefined (or throws after `timeoutMs`). */

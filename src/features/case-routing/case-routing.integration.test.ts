@@ -9,10 +9,11 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import jsforce, { type Connection } from 'jsforce';
+import type { Connection } from 'jsforce';
 import { startCicSandbox, type CicSandbox } from '../../../sandbox/cic/index.ts';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../../sandbox/salesforce/index.ts';
 import { startTestHub, type TestHub } from '../../../test/support/hub.ts';
+import { jsforceClient } from '../../../test/support/jsforce.ts';
 
 const ROUTING = 'ININ_Object_Routing_Queue__c';
 const CIC_PASSWORD = 'sors-sandbox-password';
@@ -113,12 +114,7 @@ async function setCredentials(): Promise<void> {
 before(async () => {
   sf = await startSalesforceSandbox();
   cic = await startCicSandbox();
-  conn = new jsforce.Connection({
-    instanceUrl: sf.url,
-    version: '62.0',
-    oauth2: { loginUrl: sf.url, clientId: sf.clientId, clientSecret: sf.clientSecret },
-  });
-  await conn.authorize({ grant_type: 'client_credentials' });
+  conn = await jsforceClient(sf.url, sf, '62.0');
   for (const Name of ['Billing Queue', 'Sales Queue'])
     await conn.sobject('Group').create({ Name, Type: 'Queue', DeveloperName: Name.replace(' ', '_') });
   await conn

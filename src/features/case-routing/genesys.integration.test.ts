@@ -11,11 +11,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import jsforce, { type Connection } from 'jsforce';
+import type { Connection } from 'jsforce';
 import { sql } from 'kysely';
 import { startGenesysSandbox, type GenesysSandbox } from '../../../sandbox/genesys/index.ts';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../../sandbox/salesforce/index.ts';
 import { startTestHub, type TestHub } from '../../../test/support/hub.ts';
+import { jsforceClient } from '../../../test/support/jsforce.ts';
 
 const ROUTING = 'ININ_Object_Routing_Queue__c';
 const GC_QUEUE = 'Cloud Support';
@@ -106,12 +107,7 @@ before(async () => {
     body: 'grant_type=client_credentials',
   });
   gcToken = ((await tok.json()) as { access_token: string }).access_token;
-  conn = new jsforce.Connection({
-    instanceUrl: sf.url,
-    version: '62.0',
-    oauth2: { loginUrl: sf.url, clientId: sf.clientId, clientSecret: sf.clientSecret },
-  });
-  await conn.authorize({ grant_type: 'client_credentials' });
+  conn = await jsforceClient(sf.url, sf, '62.0');
   await conn.sobject('Group').create({ Name: 'Cloud Queue', Type: 'Queue', DeveloperName: 'Cloud_Queue' });
   await conn.sobject('Interaction_Routing_Queue__c').create({
     Salesforce_Queue_Name__c: 'Cloud Queue',

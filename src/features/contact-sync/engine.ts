@@ -22,6 +22,7 @@ import type { Store } from '../../platform/store/index.ts';
 import { salesforceFields, type Direction, type FieldMapping } from './mapping.ts';
 import { duplicateEmails, matchContact, type Candidate, type MatchSubject } from './match.ts';
 import { mergeRecord, type Conflict, type Strategy, type Winner } from './merge.ts';
+import { createBatcher, createPipeline, type Batcher, type Pipeline } from './pipeline.ts';
 import { bulkErrorAction, chunk, compareWatermark, parseTime, querySince, type Watermark } from './plan.ts';
 import {
   applyToGenesys,
@@ -90,6 +91,8 @@ export interface RunRequest {
   /** CDC: Salesforce IDs that changed (from the mirror's change feed). */
   ids?: readonly string[];
   onProgress?: (done: number, total: number) => void;
+  /** False once the run's lease is lost (see service.ts): the run stops before its next write. */
+  holdsLease?: () => boolean;
 }
 
 export interface RunSummary {
@@ -151,6 +154,12 @@ const STATE = {
   gcWatermark: 'gc.watermark',
   sourceId: 'gc.externalSourceId',
 } as const;
+
+/**
+ * Bulk calls in flight at once. At 300 requests/min a token comes every 200 ms; 4 calls in flight
+ * keep the limit used with up to ~800 ms per call (latency + bookkeeping).
+ */
+const IN_FLIGHT = 4;
 
 const sleepDefault = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -334,6 +343,7 @@ export function createSyncEngine(d: EngineDeps) {
     req: RunRequest,
     mode: SyncMode,
     since: Date | undefined,
+    s: RunSummary,
     onPage: (records: SfRecord[]) => Promise<void>,
   ): Promise<void> {
     const toRecord = (raw: Json): SfRecord | undefined => {
@@ -342,6 +352,7 @@ export function createSyncEngine(d: EngineDeps) {
       return { id, modstamp: parseTime(raw.SystemModstamp) ?? 0, deleted: raw.IsDeleted === true, raw };
     };
     const handle = async (page: { records: Json[] }) => {
+      s.apiCalls.salesforce++; // one query page
       await onPage(page.records.map(toRecord).filter((r): r is SfRecord => r !== undefined));
     };
     const fields = soqlFields(sfFields);
@@ -532,6 +543,7 @@ export function createSyncEngine(d: EngineDeps) {
     const direction = req.direction ?? o.direction;
     const dryRun = req.dryRun === true;
     const runId = randomUUID();
+    const pipe = createPipeline(IN_FLIGHT);
     const s: RunSummary = {
       runId,
       mode,
@@ -567,7 +579,7 @@ export function createSyncEngine(d: EngineDeps) {
       })
       .execute();
     try {
-      await execute(req, s, mode, direction, dryRun);
+      await execute(req, s, mode, direction, dryRun, pipe);
       s.durationMs = clock.now() - started;
       await db
         .updateTable('contact_sync_runs')
@@ -576,6 +588,7 @@ export function createSyncEngine(d: EngineDeps) {
         .execute();
       return s;
     } catch (err) {
+      await pipe.settled(); // no write of this run goes on after it has failed (and released its lease)
       s.durationMs = clock.now() - started;
       await db
         .updateTable('contact_sync_runs')
@@ -597,8 +610,15 @@ export function createSyncEngine(d: EngineDeps) {
     mode: SyncMode,
     direction: SyncDirection,
     dryRun: boolean,
+    pipe: Pipeline,
   ): Promise<void> {
     const both = direction === 'both';
+    const guard = () => {
+      if (req.holdsLease?.() === false)
+        throw new RetryableError('contact-sync: the run lease was lost; the next run resumes', {
+          retryAfterMs: 60_000,
+        });
+    };
     const mergeDirection: Direction | undefined = both ? undefined : 'sf-to-gc';
     const sourceId = await externalSourceId(dryRun);
     const watermark = await readWatermark();
@@ -608,19 +628,21 @@ export function createSyncEngine(d: EngineDeps) {
     const scan = both ? await scanGenesys() : undefined;
     let unknown: number | undefined;
     // Genesys contacts Patchbay does not know: only then can an unlinked record match an existing one.
+    // Journaled creates count as known: after a crash their contacts may be in Genesys, unlinked
+    // (each is found by its external ID when its record comes), and are no one else's match.
     const unknownInGenesys = async (): Promise<number> => {
       if (unknown !== undefined) return unknown;
       const total = scan?.total ?? (await countGenesys());
-      const linked = Number(
+      const known = Number(
         (
           await db
             .selectFrom('contact_sync_links')
             .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('state', '=', 'linked')
+            .where('state', 'in', ['linked', 'creating'])
             .executeTakeFirstOrThrow()
         ).n,
       );
-      unknown = Math.max(0, total - linked);
+      unknown = Math.max(0, total - known);
       return unknown;
     };
     const gcChanged = new Map<string, Contact>(); // by gc id, linked contacts only
@@ -639,40 +661,82 @@ export function createSyncEngine(d: EngineDeps) {
       }
     }
 
-    // 2. Salesforce side, page by page; each page is decided and written before the watermark moves.
+    const ctx: BatchCtx = {
+      sourceId,
+      both,
+      mergeDirection,
+      dryRun,
+      gcBySf,
+      unknownInGenesys,
+      runId: s.runId,
+      guard,
+      pipe,
+      creates: createBatcher(
+        o.batchSize,
+        (batch) => pipe.submit(() => createBatch(batch, s, ctx)),
+        (c) => c.r.modstamp,
+      ),
+      updates: createBatcher(
+        o.batchSize,
+        (batch) => pipe.submit(() => updateBatch(batch, s, ctx)),
+        (u) => u.sfModstamp,
+      ),
+    };
+    const flush = async () => {
+      await ctx.creates.flush();
+      await ctx.updates.flush();
+      await pipe.drain();
+    };
+
+    // 2. Salesforce side, page by page; each part's writes go through the batchers (full batches
+    // across parts) and the pipeline. The watermark moves past a part once its sent writes have
+    // finished (checked one part later, so the next part is decided while they are in flight), and
+    // never past a record still waiting in a batcher.
     const seen = new Set<string>();
     let wm = watermark;
-    await readSalesforce(req, mode, since, async (records) => {
+    let lastRead: SfRecord | undefined;
+    let pending: { next: Watermark; written: Promise<void> } | undefined;
+    const moveWatermark = async (to: typeof pending) => {
+      if (to === undefined) return;
+      const { next, written } = to;
+      await written;
+      pipe.check();
+      if (wm === undefined || compareWatermark(next, wm) > 0) {
+        wm = next;
+        await setState(STATE.watermark, JSON.stringify(wm));
+      }
+    };
+    await readSalesforce(req, mode, since, s, async (records) => {
       const fresh = records;
       s.read += fresh.length;
       for (const r of fresh) seen.add(r.id);
       for (const part of chunk(fresh, 1000)) {
-        await processBatch(part, s, {
-          sourceId,
-          both,
-          mergeDirection,
-          dryRun,
-          gcBySf,
-          unknownInGenesys,
-          runId: s.runId,
-        });
+        await processBatch(part, s, ctx);
         req.onProgress?.(s.read, s.read);
         const last = part[part.length - 1];
-        if (last && mode !== 'cdc' && !dryRun) {
-          const next = { ts: last.modstamp, id: last.id };
-          if (wm === undefined || compareWatermark(next, wm) > 0) {
-            wm = next;
-            await setState(STATE.watermark, JSON.stringify(wm));
-          }
-        }
+        lastRead = last ?? lastRead;
+        const previous = pending;
+        pending =
+          last && mode !== 'cdc' && !dryRun
+            ? { next: doneUpTo(last, ctx), written: pipe.settled() }
+            : undefined;
+        await moveWatermark(previous);
       }
     });
+    // Everything read is written now: the watermark moves to the last record read (not to a mark
+    // held back by records that were waiting, which would re-read them all next time).
+    await flush();
+    if (lastRead && mode !== 'cdc' && !dryRun)
+      await moveWatermark({
+        next: { ts: lastRead.modstamp, id: lastRead.id },
+        written: Promise.resolve(),
+      });
 
     // 3. Genesys-only changes of linked records whose Salesforce side did not change.
     if (both) {
       const rest = [...gcBySf.keys()].filter((id) => !seen.has(id));
-      for (const part of chunk(rest, 1000))
-        await processGenesysOnly(part, s, { sourceId, dryRun, runId: s.runId, gcBySf });
+      for (const part of chunk(rest, 1000)) await processGenesysOnly(part, s, ctx);
+      await flush();
     }
 
     // 4. Full resync: links whose Salesforce record no longer exists were deleted there.
@@ -684,10 +748,22 @@ export function createSyncEngine(d: EngineDeps) {
         .where('state', '=', 'linked')
         .execute();
       for (const l of links) if (!seen.has(l.sf_id)) gone.push(l.sf_id);
-      for (const part of chunk(gone, 1000)) await deleteInGenesys(await loadLinks(part), s, dryRun);
+      for (const part of chunk(gone, 1000))
+        await deleteInGenesys(await loadLinks(part), s, { dryRun, guard, pipe });
     }
 
+    await flush();
     if (!dryRun && scan?.newest !== undefined) await setState(STATE.gcWatermark, String(scan.newest));
+  }
+
+  /**
+   * How far the Salesforce read is done after a part ending with `last`: up to `last`, or just before
+   * the earliest record still waiting in a batcher (id '' sorts before every id of that instant).
+   */
+  function doneUpTo(last: SfRecord, ctx: BatchCtx): Watermark {
+    const waiting = [ctx.creates.earliest(), ctx.updates.earliest()].filter((t) => t !== undefined);
+    if (waiting.length === 0) return { ts: last.modstamp, id: last.id };
+    return { ts: Math.min(last.modstamp, ...waiting), id: '' };
   }
 
   async function readWatermark(): Promise<Watermark | undefined> {
@@ -724,6 +800,19 @@ export function createSyncEngine(d: EngineDeps) {
     gcBySf: Map<string, Contact>;
     unknownInGenesys: () => Promise<number>;
     runId: string;
+    /** Throws once the run's lease is lost; called before writes. */
+    guard: () => void;
+    /** The run's bulk calls in flight (see pipeline.ts). */
+    pipe: Pipeline;
+    /** Creates and updates waiting for a full batch, sent through `pipe`. */
+    creates: Batcher<Create>;
+    updates: Batcher<Update>;
+  }
+
+  interface Create {
+    r: SfRecord;
+    values: Values;
+    sfHash: string;
   }
 
   interface Update {
@@ -738,7 +827,7 @@ export function createSyncEngine(d: EngineDeps) {
 
   async function processBatch(records: readonly SfRecord[], s: RunSummary, ctx: BatchCtx): Promise<void> {
     const links = await loadLinks(records.map((r) => r.id));
-    const creates: Array<{ r: SfRecord; values: Values; sfHash: string }> = [];
+    const creates: Create[] = [];
     const updates: Update[] = [];
     const sfUpdates: Array<{ link: LinkRow; fields: Json }> = [];
     const deletes = new Map<string, LinkRow>();
@@ -834,14 +923,18 @@ export function createSyncEngine(d: EngineDeps) {
           await issue(ctx.runId, u.r.id, 'ambiguous', 'another Salesforce contact has the same e-mail');
         continue;
       }
-      const mustLook = link?.state === 'creating' || (await ctx.unknownInGenesys()) > 0;
-      if (mustLook) {
+      // A journaled record was matched before it was journaled: the lookup only asks whether its
+      // create reached Genesys (a contact carrying its ID), so only the external ID counts.
+      const journaled = link?.state === 'creating';
+      if (journaled || (await ctx.unknownInGenesys()) > 0) {
         const found = await lookupCandidates(u.subject);
         const linkedRows = await loadLinksByGc(found.map((c) => c.id as string));
         const linkedBy = new Map(linkedRows.map((l) => [l.gc_id as string, l.sf_id]));
         const res = matchContact(
           u.subject,
-          found.map((c) => candidateOf(c as Json, ctx.sourceId, linkedBy.get(c.id as string))),
+          found
+            .map((c) => candidateOf(c as Json, ctx.sourceId, linkedBy.get(c.id as string)))
+            .filter((c) => !journaled || c.externalIds.includes(u.r.id)),
           { byNameAndAccount: o.matchByNameAndAccount },
         );
         if (res.kind === 'ambiguous') {
@@ -920,11 +1013,12 @@ export function createSyncEngine(d: EngineDeps) {
       p.salesforceUpdates += sfUpdates.length;
       return;
     }
+    ctx.guard();
     await saveLinks(linkWrites);
-    await writeCreates(creates, s, ctx);
-    await writeUpdates(updates, s, ctx);
+    await ctx.creates.add(creates);
+    await ctx.updates.add(updates);
     await writeSalesforce(sfUpdates, s, ctx);
-    await deleteInGenesys(deletes, s, false);
+    await deleteInGenesys(deletes, s, ctx);
   }
 
   function withExternalId(c: Json, sfId: string, sourceId: string | undefined): Json {
@@ -939,205 +1033,199 @@ export function createSyncEngine(d: EngineDeps) {
     return withExternalId(applyToGenesys({}, values, mapping), sfId, sourceId);
   }
 
-  async function writeCreates(
-    creates: Array<{ r: SfRecord; values: Values; sfHash: string }>,
-    s: RunSummary,
-    ctx: BatchCtx,
-  ): Promise<void> {
-    for (const part of chunk(creates, o.batchSize)) {
-      if (part.length === 0) continue;
-      // Journal first: if this process dies during the call, the next run looks before creating.
-      await saveLinks(
-        part.map((c) => ({
-          sf_id: c.r.id,
-          gc_id: null,
-          state: 'creating',
-          base: null,
-          base_hash: null,
-          sf_hash: null,
-          sf_modstamp: c.r.modstamp,
-          gc_modify: null,
-          gc_entity: null,
-        })),
+  /** One bulk add, journaled first: if this process dies during the call, the next run looks before creating. */
+  async function createBatch(part: Create[], s: RunSummary, ctx: BatchCtx): Promise<void> {
+    ctx.guard();
+    await saveLinks(
+      part.map((c) => ({
+        sf_id: c.r.id,
+        gc_id: null,
+        state: 'creating',
+        base: null,
+        base_hash: null,
+        sf_hash: null,
+        sf_modstamp: c.r.modstamp,
+        gc_modify: null,
+        gc_entity: null,
+      })),
+    );
+    let pending = part;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const results = await withRetry('bulkAdd', () =>
+        d.genesys.externalContacts.bulkAdd(
+          pending.map((c) => entityForCreate(c.values, c.r.id, ctx.sourceId) as Contact),
+        ),
       );
+      s.apiCalls.genesys += Math.ceil(pending.length / o.batchSize);
+      const retry: typeof pending = [];
+      const done: LinkRow[] = [];
+      for (const res of results) {
+        const c = pending[res.index];
+        if (!c) continue;
+        if (res.ok) {
+          const e = (res.entity ?? { id: res.id }) as Json;
+          done.push({
+            sf_id: c.r.id,
+            gc_id: res.id ?? String(e.id),
+            state: 'linked',
+            base: JSON.stringify(c.values),
+            base_hash: contentHash(c.values, mapping),
+            sf_hash: c.sfHash,
+            sf_modstamp: c.r.modstamp,
+            gc_modify: parseTime(e.modifyDate) ?? null,
+            gc_entity: JSON.stringify(e),
+          });
+          s.created++;
+          continue;
+        }
+        const action = bulkErrorAction(res.error.status, 'add');
+        if (action === 'retry') retry.push(c);
+        else if (action === 'skip') {
+          s.skipped++;
+          await issue(ctx.runId, c.r.id, 'rejected', res.error.message);
+          await db
+            .deleteFrom('contact_sync_links')
+            .where('sf_id', '=', c.r.id)
+            .where('state', '=', 'creating')
+            .execute();
+        } else if (action === 'update_instead') {
+          // Already exists: leave the journal row; the next run matches it by lookup and updates it.
+          s.skipped++;
+          await issue(ctx.runId, c.r.id, 'exists', 'Genesys answered 409: will be matched and updated');
+        } else {
+          s.failed++;
+          await saveLinks(done);
+          await raise(`bulk add failed (${res.error.status ?? 'no status'})`);
+          throw new SyncBatchError(`contact-sync: bulk add failed: ${res.error.message}`, {
+            cause: res.error,
+          });
+        }
+      }
+      await saveLinks(done);
+      pending = retry;
+      if (retry.length > 0) {
+        if (attempt >= o.maxAttempts)
+          throw new RetryableError(`contact-sync: ${retry.length} creates still throttled`, {
+            retryAfterMs: 60_000,
+          });
+        await sleep(Math.min(30_000, 1000 * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  /** One bulk update (or a PATCH of one record's changed fields). */
+  async function updateBatch(part: Update[], s: RunSummary, ctx: BatchCtx): Promise<void> {
+    ctx.guard();
+    const done: LinkRow[] = [];
+    const recreate: Update[] = [];
+    if (part.length === 1) {
+      // One record: PATCH with only the changed fields.
+      const u = part[0] as Update;
+      const changes = patchChanges(u.from, u.values, mapping);
+      const hasExt = ctx.sourceId === undefined || sfIdsOf(u.entity, ctx.sourceId).includes(u.link.sf_id);
+      try {
+        let e: Json;
+        if (changes.length > 0 && hasExt)
+          e = (await withRetry('patch', () =>
+            d.genesys.externalContacts.patch(u.link.gc_id as string, changes as never),
+          )) as Json;
+        else
+          e = (await withRetry('update', () =>
+            d.genesys.externalContacts.update(
+              u.link.gc_id as string,
+              stripReadOnly(applyToGenesys(u.entity, u.values, mapping)) as Contact,
+            ),
+          )) as Json;
+        s.apiCalls.genesys++;
+        done.push(
+          Object.assign(u.link, {
+            gc_entity: JSON.stringify(e),
+            gc_modify: parseTime(e.modifyDate) ?? null,
+          }),
+        );
+        s.updated++;
+      } catch (err) {
+        const status = isVendorError(err) ? err.status : undefined;
+        const action = bulkErrorAction(status, 'update');
+        if (action === 'recreate') recreate.push(u);
+        else if (action === 'skip') {
+          s.skipped++;
+          await issue(ctx.runId, u.link.sf_id, 'rejected', (err as Error).message);
+        } else {
+          await raise(`update failed (${status ?? 'no status'})`);
+          throw err;
+        }
+      }
+    } else {
       let pending = part;
       for (let attempt = 1; pending.length > 0; attempt++) {
-        const results = await withRetry('bulkAdd', () =>
-          d.genesys.externalContacts.bulkAdd(
-            pending.map((c) => entityForCreate(c.values, c.r.id, ctx.sourceId) as Contact),
+        const results = await withRetry('bulkUpdate', () =>
+          d.genesys.externalContacts.bulkUpdate(
+            pending.map((u) => stripReadOnly(applyToGenesys(u.entity, u.values, mapping)) as Contact),
           ),
         );
-        s.apiCalls.genesys += Math.ceil(pending.length / o.batchSize);
-        const retry: typeof pending = [];
-        const done: LinkRow[] = [];
+        s.apiCalls.genesys++;
+        const retry: Update[] = [];
         for (const res of results) {
-          const c = pending[res.index];
-          if (!c) continue;
+          const u = pending[res.index];
+          if (!u) continue;
           if (res.ok) {
-            const e = (res.entity ?? { id: res.id }) as Json;
-            done.push({
-              sf_id: c.r.id,
-              gc_id: res.id ?? String(e.id),
-              state: 'linked',
-              base: JSON.stringify(c.values),
-              base_hash: contentHash(c.values, mapping),
-              sf_hash: c.sfHash,
-              sf_modstamp: c.r.modstamp,
-              gc_modify: parseTime(e.modifyDate) ?? null,
-              gc_entity: JSON.stringify(e),
-            });
-            s.created++;
+            const e = (res.entity ?? {}) as Json;
+            done.push(
+              Object.assign(u.link, {
+                gc_entity: JSON.stringify(e),
+                gc_modify: parseTime(e.modifyDate) ?? null,
+              }),
+            );
+            s.updated++;
             continue;
           }
-          const action = bulkErrorAction(res.error.status, 'add');
-          if (action === 'retry') retry.push(c);
-          else if (action === 'skip') {
+          const action = bulkErrorAction(res.error.status, 'update');
+          if (action === 'retry') retry.push(u);
+          else if (action === 'recreate') recreate.push(u);
+          else if (action === 'skip' || action === 'update_instead') {
             s.skipped++;
-            await issue(ctx.runId, c.r.id, 'rejected', res.error.message);
-            await db
-              .deleteFrom('contact_sync_links')
-              .where('sf_id', '=', c.r.id)
-              .where('state', '=', 'creating')
-              .execute();
-          } else if (action === 'update_instead') {
-            // Already exists: leave the journal row; the next run matches it by lookup and updates it.
-            s.skipped++;
-            await issue(ctx.runId, c.r.id, 'exists', 'Genesys answered 409: will be matched and updated');
+            await issue(ctx.runId, u.link.sf_id, 'rejected', res.error.message);
           } else {
             s.failed++;
             await saveLinks(done);
-            await raise(`bulk add failed (${res.error.status ?? 'no status'})`);
-            throw new SyncBatchError(`contact-sync: bulk add failed: ${res.error.message}`, {
+            await raise(`bulk update failed (${res.error.status ?? 'no status'})`);
+            throw new SyncBatchError(`contact-sync: bulk update failed: ${res.error.message}`, {
               cause: res.error,
             });
           }
         }
-        await saveLinks(done);
         pending = retry;
         if (retry.length > 0) {
           if (attempt >= o.maxAttempts)
-            throw new RetryableError(`contact-sync: ${retry.length} creates still throttled`, {
+            throw new RetryableError(`contact-sync: ${retry.length} updates still throttled`, {
               retryAfterMs: 60_000,
             });
           await sleep(Math.min(30_000, 1000 * 2 ** (attempt - 1)));
         }
       }
     }
-  }
-
-  async function writeUpdates(updates: Update[], s: RunSummary, ctx: BatchCtx): Promise<void> {
-    for (const part of chunk(updates, o.batchSize)) {
-      if (part.length === 0) continue;
-      const done: LinkRow[] = [];
-      const recreate: Update[] = [];
-      if (part.length === 1) {
-        // One record: PATCH with only the changed fields.
-        const u = part[0] as Update;
-        const changes = patchChanges(u.from, u.values, mapping);
-        const hasExt = ctx.sourceId === undefined || sfIdsOf(u.entity, ctx.sourceId).includes(u.link.sf_id);
-        try {
-          let e: Json;
-          if (changes.length > 0 && hasExt)
-            e = (await withRetry('patch', () =>
-              d.genesys.externalContacts.patch(u.link.gc_id as string, changes as never),
-            )) as Json;
-          else
-            e = (await withRetry('update', () =>
-              d.genesys.externalContacts.update(
-                u.link.gc_id as string,
-                stripReadOnly(applyToGenesys(u.entity, u.values, mapping)) as Contact,
-              ),
-            )) as Json;
-          s.apiCalls.genesys++;
-          done.push(
-            Object.assign(u.link, {
-              gc_entity: JSON.stringify(e),
-              gc_modify: parseTime(e.modifyDate) ?? null,
-            }),
-          );
-          s.updated++;
-        } catch (err) {
-          const status = isVendorError(err) ? err.status : undefined;
-          const action = bulkErrorAction(status, 'update');
-          if (action === 'recreate') recreate.push(u);
-          else if (action === 'skip') {
-            s.skipped++;
-            await issue(ctx.runId, u.link.sf_id, 'rejected', (err as Error).message);
-          } else {
-            await raise(`update failed (${status ?? 'no status'})`);
-            throw err;
-          }
-        }
-      } else {
-        let pending = part;
-        for (let attempt = 1; pending.length > 0; attempt++) {
-          const results = await withRetry('bulkUpdate', () =>
-            d.genesys.externalContacts.bulkUpdate(
-              pending.map((u) => stripReadOnly(applyToGenesys(u.entity, u.values, mapping)) as Contact),
-            ),
-          );
-          s.apiCalls.genesys++;
-          const retry: Update[] = [];
-          for (const res of results) {
-            const u = pending[res.index];
-            if (!u) continue;
-            if (res.ok) {
-              const e = (res.entity ?? {}) as Json;
-              done.push(
-                Object.assign(u.link, {
-                  gc_entity: JSON.stringify(e),
-                  gc_modify: parseTime(e.modifyDate) ?? null,
-                }),
-              );
-              s.updated++;
-              continue;
-            }
-            const action = bulkErrorAction(res.error.status, 'update');
-            if (action === 'retry') retry.push(u);
-            else if (action === 'recreate') recreate.push(u);
-            else if (action === 'skip' || action === 'update_instead') {
-              s.skipped++;
-              await issue(ctx.runId, u.link.sf_id, 'rejected', res.error.message);
-            } else {
-              s.failed++;
-              await saveLinks(done);
-              await raise(`bulk update failed (${res.error.status ?? 'no status'})`);
-              throw new SyncBatchError(`contact-sync: bulk update failed: ${res.error.message}`, {
-                cause: res.error,
-              });
-            }
-          }
-          pending = retry;
-          if (retry.length > 0) {
-            if (attempt >= o.maxAttempts)
-              throw new RetryableError(`contact-sync: ${retry.length} updates still throttled`, {
-                retryAfterMs: 60_000,
-              });
-            await sleep(Math.min(30_000, 1000 * 2 ** (attempt - 1)));
-          }
-        }
-      }
-      await saveLinks(done);
-      if (recreate.length > 0) {
-        // Deleted in Genesys while Salesforce still has it: Salesforce is the master, create it again.
-        await db
-          .deleteFrom('contact_sync_links')
-          .where(
-            'sf_id',
-            'in',
-            recreate.map((u) => u.link.sf_id),
-          )
-          .execute();
-        await writeCreates(
-          recreate.map((u) => ({
-            r: { id: u.link.sf_id, modstamp: u.sfModstamp, deleted: false, raw: {} },
-            values: nonNull(u.merged),
-            sfHash: u.sfHash,
-          })),
-          s,
-          ctx,
-        );
-      }
+    await saveLinks(done);
+    if (recreate.length > 0) {
+      // Deleted in Genesys while Salesforce still has it: Salesforce is the master, create it again.
+      await db
+        .deleteFrom('contact_sync_links')
+        .where(
+          'sf_id',
+          'in',
+          recreate.map((u) => u.link.sf_id),
+        )
+        .execute();
+      // Directly, not through the pipeline: this runs inside a pipeline task.
+      await createBatch(
+        recreate.map((u) => ({
+          r: { id: u.link.sf_id, modstamp: u.sfModstamp, deleted: false, raw: {} },
+          values: nonNull(u.merged),
+          sfHash: u.sfHash,
+        })),
+        s,
+        ctx,
+      );
     }
   }
 
@@ -1173,11 +1261,7 @@ export function createSyncEngine(d: EngineDeps) {
     await saveLinks(done);
   }
 
-  async function processGenesysOnly(
-    sfIds: readonly string[],
-    s: RunSummary,
-    ctx: Pick<BatchCtx, 'sourceId' | 'dryRun' | 'runId' | 'gcBySf'>,
-  ): Promise<void> {
+  async function processGenesysOnly(sfIds: readonly string[], s: RunSummary, ctx: BatchCtx): Promise<void> {
     const links = await loadLinks(sfIds);
     const sfUpdates: Array<{ link: LinkRow; fields: Json }> = [];
     const gcUpdates: Update[] = [];
@@ -1234,50 +1318,53 @@ export function createSyncEngine(d: EngineDeps) {
       s.planned!.updates += gcUpdates.length;
       return;
     }
+    ctx.guard();
     await saveLinks(plain);
-    const bctx: BatchCtx = {
-      ...ctx,
-      both: true,
-      mergeDirection: undefined,
-      unknownInGenesys: () => Promise.resolve(0),
-    };
-    await writeSalesforce(sfUpdates, s, bctx);
-    await writeUpdates(gcUpdates, s, bctx);
+    await writeSalesforce(sfUpdates, s, ctx);
+    await ctx.updates.add(gcUpdates);
   }
 
-  async function deleteInGenesys(links: Map<string, LinkRow>, s: RunSummary, dryRun: boolean): Promise<void> {
+  async function deleteInGenesys(
+    links: Map<string, LinkRow>,
+    s: RunSummary,
+    ctx: Pick<BatchCtx, 'dryRun' | 'guard' | 'pipe'>,
+  ): Promise<void> {
     const list = [...links.values()].filter((l) => l.gc_id !== null && l.state === 'linked');
     if (list.length === 0) return;
-    if (dryRun) {
+    if (ctx.dryRun) {
       s.planned!.deletes += list.length;
       return;
     }
-    for (const part of chunk(list, o.batchSize)) {
-      if (o.onDelete === 'remove') {
-        const results = await withRetry('bulkRemove', () =>
-          d.genesys.externalContacts.bulkRemove(part.map((l) => l.gc_id as string)),
-        );
-        s.apiCalls.genesys++;
-        for (const r of results) {
-          if (!r.ok && bulkErrorAction(r.error.status, 'remove') !== 'skip') {
-            await raise(`bulk remove failed (${r.error.status ?? 'no status'})`);
-            throw new SyncBatchError(`contact-sync: bulk remove failed: ${r.error.message}`);
-          }
+    for (const part of chunk(list, o.batchSize)) await ctx.pipe.submit(() => removeBatch(part, s, ctx));
+  }
+
+  /** One bulk remove (or mark, `CONTACT_SYNC_ON_DELETE=mark`). */
+  async function removeBatch(part: LinkRow[], s: RunSummary, ctx: Pick<BatchCtx, 'guard'>): Promise<void> {
+    ctx.guard();
+    if (o.onDelete === 'remove') {
+      const results = await withRetry('bulkRemove', () =>
+        d.genesys.externalContacts.bulkRemove(part.map((l) => l.gc_id as string)),
+      );
+      s.apiCalls.genesys++;
+      for (const r of results) {
+        if (!r.ok && bulkErrorAction(r.error.status, 'remove') !== 'skip') {
+          await raise(`bulk remove failed (${r.error.status ?? 'no status'})`);
+          throw new SyncBatchError(`contact-sync: bulk remove failed: ${r.error.message}`);
         }
-      } else {
-        const marked = part.map((l) => {
-          const e = l.gc_entity ? (JSON.parse(l.gc_entity) as Json) : { id: l.gc_id };
-          return stripReadOnly({
-            ...e,
-            customFields: { ...(e.customFields ?? {}), sfDeleted: true },
-          });
-        });
-        await withRetry('bulkUpdate', () => d.genesys.externalContacts.bulkUpdate(marked));
-        s.apiCalls.genesys++;
       }
-      s.deleted += part.length;
-      await saveLinks(part.map((l) => ({ ...l, state: 'deleted' as const })));
+    } else {
+      const marked = part.map((l) => {
+        const e = l.gc_entity ? (JSON.parse(l.gc_entity) as Json) : { id: l.gc_id };
+        return stripReadOnly({
+          ...e,
+          customFields: { ...(e.customFields ?? {}), sfDeleted: true },
+        });
+      });
+      await withRetry('bulkUpdate', () => d.genesys.externalContacts.bulkUpdate(marked));
+      s.apiCalls.genesys++;
     }
+    s.deleted += part.length;
+    await saveLinks(part.map((l) => ({ ...l, state: 'deleted' as const })));
   }
 
   async function raise(what: string): Promise<void> {

@@ -1,12 +1,14 @@
 /**
  * The contact-sync service used by the job, the routes and the CLI: runs (one at a time across
- * replicas, by a lease row), run history, the conflict audit, and resolving parked conflicts.
+ * replicas, by the platform lease `contact-sync.run`), run history, the conflict audit, and
+ * resolving parked conflicts.
  */
 import type { GenesysConnector } from '../../connectors/genesys/client.ts';
 import type { SalesforceConnector } from '../../connectors/salesforce/client.ts';
 import type { Alerts } from '../../platform/alerts/index.ts';
 import { HttpError } from '../../platform/http/errors.ts';
 import { RetryableError, type Clock } from '../../platform/jobs/index.ts';
+import { createLeaderElection } from '../../platform/leader/index.ts';
 import type { Logger } from '../../platform/log/logger.ts';
 import type { Store } from '../../platform/store/index.ts';
 import {
@@ -29,10 +31,13 @@ export interface ContactSyncDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Consent for the `sync` purpose (from the composition root); absent = every contact may be synced. */
   consent?: ConsentCheck | undefined;
+  /** TTL of the run lease (default 15 s, renewed every third of it); tests shorten it. */
+  leaseMs?: number;
 }
 
-const LOCK = 'run.lock';
-const LOCK_MS = 15 * 60_000;
+/** The platform lease (`leases` row) held by the one running sync across replicas. */
+export const RUN_LEASE = 'contact-sync.run';
+const LEASE_MS = 15_000;
 
 export function createContactSync(d: ContactSyncDeps) {
   const db = d.store.db;
@@ -51,50 +56,50 @@ export function createContactSync(d: ContactSyncDeps) {
         })
       : undefined;
 
-  /** One run at a time across replicas: a lease row taken with a conditional write. */
-  async function acquire(owner: string): Promise<boolean> {
-    const now = d.clock.now();
-    return d.store.transaction(async (trx) => {
-      const row = await trx
-        .selectFrom('contact_sync_state')
-        .select(['value'])
-        .where('name', '=', LOCK)
-        .executeTakeFirst();
-      if (row) {
-        const held = JSON.parse(row.value) as { owner: string; until: number };
-        if (held.until > now && held.owner !== owner) return false;
-      }
-      const value = JSON.stringify({ owner, until: now + LOCK_MS });
-      await trx
-        .insertInto('contact_sync_state')
-        .values({ name: LOCK, value, updated_at: now })
-        .onConflict((oc) => oc.column('name').doUpdateSet({ value, updated_at: now }))
-        .execute();
-      return true;
-    });
-  }
-  async function release(owner: string): Promise<void> {
-    const row = await db
-      .selectFrom('contact_sync_state')
-      .select('value')
-      .where('name', '=', LOCK)
-      .executeTakeFirst();
-    if (row && (JSON.parse(row.value) as { owner: string }).owner === owner)
-      await db.deleteFrom('contact_sync_state').where('name', '=', LOCK).execute();
-  }
-
+  /**
+   * One run at a time across replicas: the platform lease, taken by one atomic upsert and renewed
+   * every `leaseMs / 3` while the run goes on. A run that finds it held is refused (its job retries);
+   * a killed holder stops renewing, so its lease is free again after `leaseMs`. The engine checks
+   * the lease before each write, so a run that lost it (its renewals failed) stops instead of
+   * writing alongside its successor.
+   */
   async function run(req: RunRequest & { owner?: string } = {}): Promise<RunSummary> {
     if (!engine) throw new HttpError('unavailable', 'Contact sync needs SALESFORCE_* and GENESYS_* settings');
-    const owner = req.owner ?? `run-${d.clock.now()}-${Math.random().toString(36).slice(2)}`;
-    if (!(await acquire(owner)))
-      throw new RetryableError('contact-sync: another run is in progress', { retryAfterMs: 60_000 });
+    const lease = createLeaderElection({
+      store: d.store,
+      name: RUN_LEASE,
+      ttlMs: d.leaseMs ?? LEASE_MS,
+      clock: d.clock,
+      log: d.log,
+      ...(req.owner === undefined ? {} : { holderId: req.owner }),
+    });
+    await lease.start();
     try {
-      const summary = await engine.run(req);
+      if (!lease.isLeader())
+        throw new RetryableError('contact-sync: another run is in progress', { retryAfterMs: 60_000 });
+      await closeInterruptedRuns();
+      const summary = await engine.run({ ...req, holdsLease: () => lease.isLeader() });
       await health(summary);
       return summary;
     } finally {
-      await release(owner);
+      await lease.stop();
     }
+  }
+
+  /**
+   * Holding the lease means no other run is going on: a run still marked `running` belongs to a process
+   * that died mid-run (its lease expired), so the history says so instead of showing it running forever.
+   */
+  async function closeInterruptedRuns(): Promise<void> {
+    await d.store.db
+      .updateTable('contact_sync_runs')
+      .set({
+        status: 'failed',
+        finished_at: d.clock.now(),
+        error: 'interrupted: its process stopped before the run finished',
+      })
+      .where('status', '=', 'running')
+      .execute();
   }
 
   /** The seed's monitor: errors > 10, duration > 5 min, conflict rate — as alerts. */

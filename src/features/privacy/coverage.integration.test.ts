@@ -1,26 +1,27 @@
 /**
  * Every table that the hub's migrations create is either registered as personal data (with an
- * eraser) or declared as holding none — so a new feature cannot forget erasure.
+ * eraser) or declared as holding none — so a new feature cannot forget erasure. On both dialects.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { sql } from 'kysely';
+import { testEachDialect } from '../../../test/support/databases.ts';
 import { startTestHub } from '../../../test/support/hub.ts';
+import { tableNames } from './testing/database-text.ts';
 
-test('every table is registered as personal data or declared as holding none', async () => {
-  const th = await startTestHub({ workers: false });
+testEachDialect('every table is registered as personal data or declared as holding none', async (_t, db) => {
+  const th = await startTestHub({
+    workers: false,
+    ...(db.config.databaseUrl
+      ? { databaseUrl: db.config.databaseUrl }
+      : { env: { PATCHBAY_SQLITE_PATH: db.config.sqlitePath } }),
+  });
   const { hub } = th;
   try {
-    const rows = await sql<{
-      name: string;
-    }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(
-      hub.store.db,
-    );
+    assert.equal(hub.store.dialect, db.dialect);
     const covered = new Set([
       ...hub.personalData.stores().flatMap((s) => s.tables),
       ...hub.personalData.noneTables().keys(),
     ]);
-    const missing = rows.rows.map((r) => r.name).filter((t) => !covered.has(t));
+    const missing = (await tableNames(hub.store)).filter((t) => !covered.has(t));
     assert.deepEqual(
       missing,
       [],

@@ -2,27 +2,36 @@
  * GDPR erasure end to end on the sandbox: a seeded person (Salesforce Contact, Tasks, Event, consent;
  * Genesys external contact, a recorded call; back-office customer and communication records; Patchbay
  * webhook bodies, job payloads, mirror rows, interaction pairs, log lines) is erased; a residual scan
- * of every system, Patchbay's database file and the run's log finds none of their identifiers.
+ * of every system (Salesforce's recycle bin included), Patchbay's database (the SQLite file and WAL;
+ * on PostgreSQL every row of every table) and the run's log finds none of their identifiers.
  * Then: Genesys down → the erasure waits and completes later; legal hold vs retention; consent; audit.
+ * Every test runs on both dialects, each with its own sandboxes and hub.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { startBackofficeSandbox, type BackofficeSandbox } from '../../../sandbox/backoffice/index.ts';
 import { startGenesysSandbox, type GenesysSandbox } from '../../../sandbox/genesys/index.ts';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../../sandbox/salesforce/index.ts';
 import { fixturePeople } from '../../../test/fixtures/pii.ts';
-import { startTestHub, type TestHub } from '../../../test/support/hub.ts';
+import { testEachDialect, withTestDatabase, type TestDatabase } from '../../../test/support/databases.ts';
+import { startTestHub, type TestHub, sandboxEnv } from '../../../test/support/hub.ts';
 import { testLogFile } from '../../../test/support/logger.ts';
 import { storeInbound } from '../../platform/inbox/inbox.ts';
-import { phoneSpellings } from '../../platform/privacy/index.ts';
+import { soql } from '../../connectors/salesforce/soql.ts';
+import { emptySubject, phoneSpellings } from '../../platform/privacy/index.ts';
 import type { ErasureStatusView } from './erasure.ts';
+import { eraseSalesforce } from './systems/salesforce.ts';
+import { postgresText, tableNames } from './testing/database-text.ts';
+import { jsforceClient } from '../../../test/support/jsforce.ts';
 
+// The sandboxes and hub of the running test (tests of a file run one after the other).
 let sf: SalesforceSandbox;
 let gc: GenesysSandbox;
 let bo: BackofficeSandbox;
 let hub: TestHub;
-let dbPath: string;
+/** Moves the Salesforce org's clock (records emptied from its recycle bin leave queryAll after 24 h). */
+let sfSkewMs = 0;
 
 const [alice, bob, carol] = fixturePeople;
 const BO_ALICE = '6f1c2a4e-8d3b-4c59-9a7e-1b2c3d4e5f60';
@@ -237,211 +246,308 @@ const completed = (id: string) =>
     return v.status === 'completed' ? v : undefined;
   });
 
-before(async () => {
-  sf = await startSalesforceSandbox();
+/** Runs `fn` with fresh sandboxes and a hub on the test's database, and stops them all afterwards. */
+async function withPrivacyHub(db: TestDatabase, fn: () => Promise<void>): Promise<void> {
+  sfSkewMs = 0;
+  sf = await startSalesforceSandbox({ now: () => Date.now() + sfSkewMs });
   gc = await startGenesysSandbox({ gdprStepMs: 150, sweepIntervalMs: 50 });
   bo = await startBackofficeSandbox();
-  hub = await startTestHub({
-    env: {
-      SALESFORCE_LOGIN_URL: sf.url,
-      SALESFORCE_CLIENT_ID: sf.clientId,
-      SALESFORCE_CLIENT_SECRET: sf.clientSecret,
-      GENESYS_API_URL: gc.url,
-      GENESYS_CLIENT_ID: gc.clientId,
-      GENESYS_CLIENT_SECRET: gc.clientSecret,
-      GENESYS_RATE_LIMIT_PER_MINUTE: '6000',
-      BACKOFFICE_URL: bo.url,
-      SF_MIRROR_ENABLED: 'false',
-      PATCHBAY_JOBS_POLL_MS: '100',
-      PRIVACY_CONVERSATION_LOOKBACK_DAYS: '31',
-    },
-  });
-  dbPath = hub.hub.config.sqlitePath;
-});
+  try {
+    hub = await startTestHub({
+      ...(db.config.databaseUrl ? { databaseUrl: db.config.databaseUrl } : {}),
+      env: {
+        ...(db.config.databaseUrl ? {} : { PATCHBAY_SQLITE_PATH: db.config.sqlitePath }),
+        ...sandboxEnv(sf, gc),
+        GENESYS_RATE_LIMIT_PER_MINUTE: '6000',
+        BACKOFFICE_URL: bo.url,
+        SF_MIRROR_ENABLED: 'false',
+        PATCHBAY_JOBS_POLL_MS: '100',
+        PRIVACY_CONVERSATION_LOOKBACK_DAYS: '31',
+      },
+    });
+    try {
+      await fn();
+    } finally {
+      await hub.stop();
+    }
+  } finally {
+    await Promise.allSettled([sf.close(), gc.close(), bo.close()]);
+  }
+}
 
-after(async () => {
-  await hub?.stop();
-  await Promise.allSettled([sf?.close(), gc?.close(), bo?.close()]);
-});
+/** Everything Patchbay's database holds, as text: the SQLite file and its WAL, or every row on PostgreSQL. */
+async function databaseText(): Promise<string> {
+  const store = hub.hub.store;
+  if (store.dialect === 'postgres') return postgresText(store.db, await tableNames(store));
+  const path = hub.hub.config.sqlitePath;
+  return [path, `${path}-wal`]
+    .filter((f) => existsSync(f))
+    .map((f) => readFileSync(f).toString('latin1'))
+    .join('\n');
+}
 
-test('erasure reaches every system; the residual scan finds the person nowhere (hashes only in the audit)', async () => {
-  const p = alice;
-  const { contactId, conversationId } = await seedPerson(p, BO_ALICE);
-  // Another person stays untouched.
-  const other = await seedPerson(carol, '8b3c4d5e-6f7a-4b2c-9d3e-4f5a6b7c8d9e');
+testEachDialect(
+  'erasure reaches every system; the residual scan finds the person nowhere (hashes only in the audit)',
+  (_t, db) =>
+    withPrivacyHub(db, async () => {
+      const p = alice;
+      const { contactId, conversationId } = await seedPerson(p, BO_ALICE);
+      // Another person stays untouched.
+      const other = await seedPerson(carol, '8b3c4d5e-6f7a-4b2c-9d3e-4f5a6b7c8d9e');
 
-  // Admin reads of personal data are audited.
-  await admin('/v1/admin/jobs?kind=activity-log');
+      // Admin reads of personal data are audited.
+      await admin('/v1/admin/jobs?kind=activity-log');
 
-  const req = await admin<ErasureStatusView>('/v1/privacy/erasures', 'POST', {
-    phone: p.phoneNational,
-    reference: 'ticket-1',
-  });
-  assert.equal(req.status, 'resolving');
-  const done = await completed(req.id);
-  assert.deepEqual(
-    done.steps.map((s) => [s.step, s.state]),
-    [
-      ['salesforce', 'done'],
-      ['genesys', 'done'],
-      ['backoffice', 'done'],
-      ['patchbay', 'done'],
-    ],
-  );
-  const sfResult = done.steps[0]!.result as {
-    contacts: number;
-    tasks: number;
-    events: number;
-    consents: number;
-  };
-  assert.deepEqual([sfResult.contacts, sfResult.tasks, sfResult.events, sfResult.consents], [1, 2, 1, 1]);
-  const gcResult = done.steps[1]!.result as {
-    externalContacts: number;
-    recordings: number;
-    gdprStatus: string;
-  };
-  assert.equal(gcResult.externalContacts, 1);
-  assert.ok(gcResult.recordings >= 1, 'the call recording got a deleteDate');
-  assert.equal(gcResult.gdprStatus, 'COMPLETED');
-  assert.deepEqual(done.steps[2]!.result, { customers: 1, records: 2 });
+      const req = await admin<ErasureStatusView>('/v1/privacy/erasures', 'POST', {
+        phone: p.phoneNational,
+        reference: 'ticket-1',
+      });
+      assert.equal(req.status, 'resolving');
+      const done = await completed(req.id);
+      assert.deepEqual(
+        done.steps.map((s) => [s.step, s.state]),
+        [
+          ['salesforce', 'done'],
+          ['genesys', 'done'],
+          ['backoffice', 'done'],
+          ['patchbay', 'done'],
+        ],
+      );
+      const sfResult = done.steps[0]!.result as {
+        contacts: number;
+        tasks: number;
+        events: number;
+        consents: number;
+        recycleBin: string;
+      };
+      assert.deepEqual([sfResult.contacts, sfResult.tasks, sfResult.events, sfResult.consents], [1, 2, 1, 1]);
+      assert.equal(sfResult.recycleBin, 'emptied');
+      const gcResult = done.steps[1]!.result as {
+        externalContacts: number;
+        recordings: number;
+        gdprStatus: string;
+      };
+      assert.equal(gcResult.externalContacts, 1);
+      assert.ok(gcResult.recordings >= 1, 'the call recording got a deleteDate');
+      assert.equal(gcResult.gdprStatus, 'COMPLETED');
+      assert.deepEqual(done.steps[2]!.result, { customers: 1, records: 2 });
 
-  // ---- residual scan
-  const needles = needlesOf(p);
-  const leaks: string[] = [];
-  const scan = (where: string, text: string) => {
-    const t = text.toLowerCase();
-    for (const n of needles) if (t.includes(n.toLowerCase())) leaks.push(`${where}: ${n}`);
-  };
-  // Salesforce: live records (the recycle bin is checked below).
-  for (const o of ['Contact', 'Task', 'Event', 'Contact_Consent__c'])
-    scan(`salesforce ${o}`, JSON.stringify([...sf.store.scan(sf.store.meta(o))]));
-  assert.equal(sf.store.get(contactId), undefined);
-  // Genesys: external contacts, GDPR subject search, the recording.
-  const gcApi = hub.hub.connectors.genesys!;
-  for (const v of [p.email, p.phone])
-    scan('genesys contacts', JSON.stringify(await gcApi.externalContacts.reverseLookup(v)));
-  assert.deepEqual(await gcApi.getRecordings(conversationId).catch(() => []), []);
-  // Back office: every customer and record.
-  scan('backoffice records', JSON.stringify(bo.records()));
-  scan('backoffice customers', JSON.stringify([...bo.store.customers.values()]));
-  // Patchbay's database file (and WAL) and this run's log.
-  for (const f of [dbPath, `${dbPath}-wal`]) if (existsSync(f)) scan(f, readFileSync(f).toString('latin1'));
-  const logFile = testLogFile();
-  if (existsSync(logFile)) scan('log', readFileSync(logFile, 'utf8'));
-  assert.deepEqual(leaks, []);
+      // ---- residual scan
+      const needles = needlesOf(p);
+      const leaks: string[] = [];
+      const scan = (where: string, text: string) => {
+        const t = text.toLowerCase();
+        for (const n of needles) if (t.includes(n.toLowerCase())) leaks.push(`${where}: ${n}`);
+      };
+      // Salesforce: live records and the recycle bin. Emptied records stay visible to queryAll for about a
+      // day on the platform (and in the sandbox) before they are physically deleted: let that day pass.
+      const sfc = hub.hub.connectors.salesforce!;
+      const deleted = await sfc.query<{ Id: string; IsDeleted: boolean }>(
+        soql`SELECT Id, IsDeleted FROM Contact WHERE Id = ${contactId}`,
+        { all: true },
+      );
+      assert.deepEqual(
+        deleted.records.map((r) => r.IsDeleted),
+        [true],
+      );
+      sfSkewMs += 25 * 3600_000;
+      for (const o of ['Contact', 'Task', 'Event', 'Contact_Consent__c'])
+        scan(`salesforce ${o} (queryAll)`, JSON.stringify([...sf.store.scan(sf.store.meta(o), true)]));
+      for (const q of [
+        soql`SELECT Id FROM Contact WHERE Id = ${contactId}`,
+        soql`SELECT Id FROM Task WHERE WhoId = ${contactId}`,
+        soql`SELECT Id FROM Event WHERE WhoId = ${contactId}`,
+        soql`SELECT Id FROM Contact_Consent__c WHERE Email__c = ${p.email}`,
+      ])
+        assert.equal((await sfc.query(q, { all: true })).totalSize, 0, q.text);
+      // Genesys: external contacts, GDPR subject search, the recording.
+      const gcApi = hub.hub.connectors.genesys!;
+      for (const v of [p.email, p.phone])
+        scan('genesys contacts', JSON.stringify(await gcApi.externalContacts.reverseLookup(v)));
+      assert.deepEqual(await gcApi.getRecordings(conversationId).catch(() => []), []);
+      // Back office: every customer and record.
+      scan('backoffice records', JSON.stringify(bo.records()));
+      scan('backoffice customers', JSON.stringify([...bo.store.customers.values()]));
+      // Patchbay's database and this run's log.
+      const dbText = await databaseText();
+      scan(`database (${db.dialect})`, dbText);
+      const logFile = testLogFile();
+      if (existsSync(logFile)) scan('log', readFileSync(logFile, 'utf8'));
+      assert.deepEqual(leaks, []);
 
-  // The other person is still everywhere.
-  assert.ok(sf.store.get(other.contactId));
-  assert.ok(bo.store.customers.has('8b3c4d5e-6f7a-4b2c-9d3e-4f5a6b7c8d9e'));
-  assert.ok(readFileSync(dbPath).toString('latin1').includes(carol.email) || existsSync(`${dbPath}-wal`));
+      // The other person is still everywhere.
+      assert.ok(sf.store.get(other.contactId));
+      assert.ok(bo.store.customers.has('8b3c4d5e-6f7a-4b2c-9d3e-4f5a6b7c8d9e'));
+      assert.ok(dbText.includes(carol.email), 'the other person is still in the database');
 
-  // The audit has the erasure with hashes, never identifiers; the admin read is there too.
-  const audit = await admin<{
-    entries: Array<{ action: string; subjectHash: string | null; details: unknown }>;
-  }>('/v1/privacy/audit');
-  const actions = audit.entries.map((e) => e.action);
-  assert.ok(actions.includes('erasure.requested'));
-  assert.ok(actions.includes('erasure.completed'));
-  assert.ok(actions.includes('personal-data.read'));
-  const completedEntry = audit.entries.find((e) => e.action === 'erasure.completed')!;
-  assert.match(completedEntry.subjectHash ?? '', /^[0-9a-f]{64}$/);
-  const auditText = JSON.stringify(audit).toLowerCase();
-  for (const n of needles) assert.ok(!auditText.includes(n.toLowerCase()), `audit holds ${n}`);
-});
-
-test('Genesys down: the erasure waits on that step, shows it, and completes once Genesys is back', async () => {
-  const p = bob;
-  await seedPerson(p, BO_BOB);
-  await json(`${gc.url}/__sandbox/faults`, 'PUT', {
-    rules: [{ pathPrefix: '/api/v2/', errorRate: 1, errorStatus: 503 }],
-  });
-  // Resolution reads Genesys too: with it down the request waits at "resolving"; let it through resolution
-  // by failing only the erasure's Genesys writes: the GDPR and external-contact routes.
-  await json(`${gc.url}/__sandbox/faults`, 'PUT', {
-    rules: [
-      { pathPrefix: '/api/v2/gdpr', errorRate: 1, errorStatus: 503 },
-      { pathPrefix: '/api/v2/externalcontacts/contacts/', errorRate: 1, errorStatus: 503 },
-    ],
-  });
-  const req = await admin<ErasureStatusView>('/v1/privacy/erasures', 'POST', { email: p.email });
-  const waiting = await waitFor('the Genesys step to fail while the others finish', async () => {
-    const v = await admin<ErasureStatusView>(`/v1/privacy/erasures/${req.id}`);
-    const g = v.steps.find((s) => s.step === 'genesys');
-    const others = v.steps.filter((s) => s.step === 'salesforce' || s.step === 'backoffice');
-    return g &&
-      g.state === 'waiting' &&
-      g.lastError &&
-      others.length === 2 &&
-      others.every((s) => s.state === 'done')
-      ? v
-      : undefined;
-  });
-  assert.equal(waiting.status, 'in_progress');
-  assert.equal(waiting.steps.find((s) => s.step === 'patchbay')?.state, 'pending');
-  assert.match(waiting.steps.find((s) => s.step === 'genesys')!.lastError!, /503|unavailable|Service/i);
-
-  await json(`${gc.url}/__sandbox/faults`, 'DELETE');
-  // The queue's backoff (3 s, 9 s, …) brings the job back; no manual replay.
-  const done = await completed(req.id);
-  assert.ok(done.steps.every((s) => s.state === 'done'));
-  assert.ok(done.steps.find((s) => s.step === 'genesys')!.attempts >= 2);
-});
-
-test('retention: legal hold keeps a recording that retention would delete; an expired one goes', async () => {
-  const eightYears = 8 * 365 * 86_400_000;
-  const held = await recordedCall('+14155550177', Date.now() - eightYears);
-  const expired = await recordedCall('+14155550178', Date.now() - eightYears);
-  const recent = await recordedCall('+14155550179');
-  await admin('/v1/privacy/legal-holds', 'POST', { conversationId: held, reason: 'litigation 2026-17' });
-  const report = await admin<{
-    counts: Record<string, number>;
-    deleted: Array<{ conversationId: string; reason: string }>;
-    keptOnHold: Array<{ conversationId: string }>;
-  }>('/v1/privacy/retention/run', 'POST');
-  assert.ok(report.keptOnHold.some((r) => r.conversationId === held));
-  assert.ok(report.deleted.some((r) => r.conversationId === expired && r.reason === 'delete-expired'));
-  assert.ok(!report.deleted.some((r) => r.conversationId === held || r.conversationId === recent));
-  const gcApi = hub.hub.connectors.genesys!;
-  assert.equal((await gcApi.getRecordings(held)).length, 1);
-  assert.equal((await gcApi.getRecordings(recent)).length, 1);
-  assert.deepEqual(await gcApi.getRecordings(expired).catch(() => []), []);
-  const runs = await admin<{ runs: unknown[] }>('/v1/privacy/retention/runs');
-  assert.ok(runs.runs.length >= 1);
-});
-
-test('consent: a contact is created only with explicit consent; withdrawal stops sync and logging', async () => {
-  const refused = await fetch(`${hub.url}/v1/privacy/consents`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${hub.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      contact: { lastName: 'Without-Consent', email: 'nobody@example.org' },
-      consent: { type: 'service', channel: 'web', version: 'v3', given: false },
+      // The audit has the erasure with hashes, never identifiers; the admin read is there too.
+      const audit = await admin<{
+        entries: Array<{ action: string; subjectHash: string | null; details: unknown }>;
+      }>('/v1/privacy/audit');
+      const actions = audit.entries.map((e) => e.action);
+      assert.ok(actions.includes('erasure.requested'));
+      assert.ok(actions.includes('erasure.completed'));
+      assert.ok(actions.includes('personal-data.read'));
+      const completedEntry = audit.entries.find((e) => e.action === 'erasure.completed')!;
+      assert.match(completedEntry.subjectHash ?? '', /^[0-9a-f]{64}$/);
+      const auditText = JSON.stringify(audit).toLowerCase();
+      for (const n of needles) assert.ok(!auditText.includes(n.toLowerCase()), `audit holds ${n}`);
     }),
-  });
-  assert.equal(refused.status, 400);
-  const created = await admin<{ contactId: string; consentId: string }>('/v1/privacy/consents', 'POST', {
-    contact: {
-      firstName: 'Dana',
-      lastName: 'Consenting',
-      email: 'dana.c@example.org',
-      phone: '+14155550166',
-    },
-    consent: { type: 'service', channel: 'web', version: 'v3', given: true },
-  });
-  const consent = sf.store.get(created.consentId)!;
-  assert.equal(consent.Contact__c, created.contactId);
-  assert.equal(consent.Consent_Given__c, true);
-  const privacy = hub.hub.privacy;
-  assert.equal(await privacy.hasConsent({ contactId: created.contactId }, 'sync'), true);
-  await admin('/v1/privacy/consents/withdraw', 'POST', { contactId: created.contactId });
-  assert.equal(sf.store.get(created.consentId)!.Consent_Withdrawn__c, true);
-  assert.equal(await privacy.hasConsent({ contactId: created.contactId }, 'sync'), false);
-  assert.equal(await privacy.hasConsent({ email: 'dana.c@example.org' }, 'logging'), false);
-  assert.equal(await privacy.hasConsent({ phone: '(415) 555-0166' }, 'sync'), false);
-  // Someone else is unaffected.
-  assert.equal(await privacy.hasConsent({ email: 'someone.else@example.org' }, 'sync'), true);
-  const audit = await admin<{ entries: Array<{ action: string }> }>(
-    '/v1/privacy/audit?action=consent.withdrawn',
-  );
-  assert.equal(audit.entries.length, 1);
-});
+);
+
+// The Salesforce step alone: it touches no Patchbay table, so one dialect is enough.
+test('Salesforce step: hard delete off → soft_deleted_only; retried with it on → emptied, except what Salesforce refuses', () =>
+  withTestDatabase('sqlite', (db) =>
+    withPrivacyHub(db, async () => {
+      const sfc = hub.hub.connectors.salesforce!;
+      const { id: contactId } = await sfc.create('Contact', { LastName: bob.lastName, Email: bob.email });
+      await sfc.create('Task', { WhoId: contactId, Subject: 'Call', Status: 'Completed' });
+      // A duplicate Contact of the person that an agent deleted before the request.
+      const { id: agentDeleted } = await sfc.create('Contact', { LastName: bob.lastName, Email: bob.email });
+      const agentApp = { clientId: 'pb-agent-app', clientSecret: 'pb-agent-app-secret' };
+      sf.auth.addClient({ ...agentApp, runAsUsername: 'agent@patchbay.sandbox' });
+      await sfc.create('User', {
+        Username: 'agent@patchbay.sandbox',
+        LastName: 'Agent',
+        Email: 'agent@patchbay.sandbox',
+      });
+      const agent = await jsforceClient(sf.url, agentApp);
+      await agent.sobject('Contact').destroy(agentDeleted);
+
+      const subject = {
+        ...emptySubject(),
+        salesforceContactIds: [contactId, agentDeleted],
+        emails: [bob.email],
+      };
+      const inQueryAll = async () =>
+        (await sfc.query(soql`SELECT Id FROM Contact WHERE Email = ${bob.email}`, { all: true })).totalSize;
+
+      const soft = await eraseSalesforce(sfc, subject, { hardDelete: false });
+      assert.deepEqual([soft.contacts, soft.tasks, soft.recycleBin], [2, 1, 'soft_deleted_only']);
+      assert.match(soft.note ?? '', /PRIVACY_SF_HARD_DELETE.*15 days/);
+      sfSkewMs += 25 * 3600_000;
+      assert.equal(await inQueryAll(), 2, 'still in the recycle bin a day later');
+
+      // The step again, as a retry runs it, hard delete on, the integration user without Modify All
+      // Data: what it deleted is emptied; the agent's delete is refused and waits for the 15-day purge.
+      await json(`${sf.url}/__sandbox/recycle-bin`, 'PUT', { modifyAllData: false });
+      const refused = await eraseSalesforce(sfc, subject, { hardDelete: true });
+      assert.equal(refused.recycleBin, 'soft_deleted_only');
+      assert.match(refused.note ?? '', /INSUFFICIENT_ACCESS_OR_READONLY.*Modify All Data/);
+
+      // With Modify All Data: the rest goes; what the last attempt emptied (still in queryAll for a day) is no error.
+      await json(`${sf.url}/__sandbox/recycle-bin`, 'PUT', { modifyAllData: true });
+      assert.equal((await eraseSalesforce(sfc, subject, { hardDelete: true })).recycleBin, 'emptied');
+      sfSkewMs += 25 * 3600_000;
+      assert.equal(await inQueryAll(), 0);
+    }),
+  ));
+
+testEachDialect(
+  'Genesys down: the erasure waits on that step, shows it, and completes once Genesys is back',
+  (_t, db) =>
+    withPrivacyHub(db, async () => {
+      const p = bob;
+      await seedPerson(p, BO_BOB);
+      await json(`${gc.url}/__sandbox/faults`, 'PUT', {
+        rules: [{ pathPrefix: '/api/v2/', errorRate: 1, errorStatus: 503 }],
+      });
+      // Resolution reads Genesys too: with it down the request waits at "resolving"; let it through resolution
+      // by failing only the erasure's Genesys writes: the GDPR and external-contact routes.
+      await json(`${gc.url}/__sandbox/faults`, 'PUT', {
+        rules: [
+          { pathPrefix: '/api/v2/gdpr', errorRate: 1, errorStatus: 503 },
+          { pathPrefix: '/api/v2/externalcontacts/contacts/', errorRate: 1, errorStatus: 503 },
+        ],
+      });
+      const req = await admin<ErasureStatusView>('/v1/privacy/erasures', 'POST', { email: p.email });
+      const waiting = await waitFor('the Genesys step to fail while the others finish', async () => {
+        const v = await admin<ErasureStatusView>(`/v1/privacy/erasures/${req.id}`);
+        const g = v.steps.find((s) => s.step === 'genesys');
+        const others = v.steps.filter((s) => s.step === 'salesforce' || s.step === 'backoffice');
+        return g &&
+          g.state === 'waiting' &&
+          g.lastError &&
+          others.length === 2 &&
+          others.every((s) => s.state === 'done')
+          ? v
+          : undefined;
+      });
+      assert.equal(waiting.status, 'in_progress');
+      assert.equal(waiting.steps.find((s) => s.step === 'patchbay')?.state, 'pending');
+      assert.match(waiting.steps.find((s) => s.step === 'genesys')!.lastError!, /503|unavailable|Service/i);
+
+      await json(`${gc.url}/__sandbox/faults`, 'DELETE');
+      // The queue's backoff (3 s, 9 s, …) brings the job back; no manual replay.
+      const done = await completed(req.id);
+      assert.ok(done.steps.every((s) => s.state === 'done'));
+      assert.ok(done.steps.find((s) => s.step === 'genesys')!.attempts >= 2);
+    }),
+);
+
+testEachDialect(
+  'retention: legal hold keeps a recording that retention would delete; an expired one goes',
+  (_t, db) =>
+    withPrivacyHub(db, async () => {
+      const eightYears = 8 * 365 * 86_400_000;
+      const held = await recordedCall('+14155550177', Date.now() - eightYears);
+      const expired = await recordedCall('+14155550178', Date.now() - eightYears);
+      const recent = await recordedCall('+14155550179');
+      await admin('/v1/privacy/legal-holds', 'POST', { conversationId: held, reason: 'litigation 2026-17' });
+      const report = await admin<{
+        counts: Record<string, number>;
+        deleted: Array<{ conversationId: string; reason: string }>;
+        keptOnHold: Array<{ conversationId: string }>;
+      }>('/v1/privacy/retention/run', 'POST');
+      assert.ok(report.keptOnHold.some((r) => r.conversationId === held));
+      assert.ok(report.deleted.some((r) => r.conversationId === expired && r.reason === 'delete-expired'));
+      assert.ok(!report.deleted.some((r) => r.conversationId === held || r.conversationId === recent));
+      const gcApi = hub.hub.connectors.genesys!;
+      assert.equal((await gcApi.getRecordings(held)).length, 1);
+      assert.equal((await gcApi.getRecordings(recent)).length, 1);
+      assert.deepEqual(await gcApi.getRecordings(expired).catch(() => []), []);
+      const runs = await admin<{ runs: unknown[] }>('/v1/privacy/retention/runs');
+      assert.ok(runs.runs.length >= 1);
+    }),
+);
+
+testEachDialect(
+  'consent: a contact is created only with explicit consent; withdrawal stops sync and logging',
+  (_t, db) =>
+    withPrivacyHub(db, async () => {
+      const refused = await fetch(`${hub.url}/v1/privacy/consents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${hub.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          contact: { lastName: 'Without-Consent', email: 'nobody@example.org' },
+          consent: { type: 'service', channel: 'web', version: 'v3', given: false },
+        }),
+      });
+      assert.equal(refused.status, 400);
+      const created = await admin<{ contactId: string; consentId: string }>('/v1/privacy/consents', 'POST', {
+        contact: {
+          firstName: 'Dana',
+          lastName: 'Consenting',
+          email: 'dana.c@example.org',
+          phone: '+14155550166',
+        },
+        consent: { type: 'service', channel: 'web', version: 'v3', given: true },
+      });
+      const consent = sf.store.get(created.consentId)!;
+      assert.equal(consent.Contact__c, created.contactId);
+      assert.equal(consent.Consent_Given__c, true);
+      const privacy = hub.hub.privacy;
+      assert.equal(await privacy.hasConsent({ contactId: created.contactId }, 'sync'), true);
+      await admin('/v1/privacy/consents/withdraw', 'POST', { contactId: created.contactId });
+      assert.equal(sf.store.get(created.consentId)!.Consent_Withdrawn__c, true);
+      assert.equal(await privacy.hasConsent({ contactId: created.contactId }, 'sync'), false);
+      assert.equal(await privacy.hasConsent({ email: 'dana.c@example.org' }, 'logging'), false);
+      assert.equal(await privacy.hasConsent({ phone: '(415) 555-0166' }, 'sync'), false);
+      // Someone else is unaffected.
+      assert.equal(await privacy.hasConsent({ email: 'someone.else@example.org' }, 'sync'), true);
+      const audit = await admin<{ entries: Array<{ action: string }> }>(
+        '/v1/privacy/audit?action=consent.withdrawn',
+      );
+      assert.equal(audit.entries.length, 1);
+    }),
+);

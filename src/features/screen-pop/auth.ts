@@ -7,22 +7,29 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ScreenPopConfig } from './config.ts';
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-const same = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
 
-/** True when the request carries a configured credential. With none configured, nothing is accepted. */
-export function dataActionAuthorized(headers: IncomingHttpHeaders, auth: ScreenPopConfig['auth']): boolean {
-  let ok = false;
-  const token = headers[auth.header];
-  if (auth.token !== undefined && typeof token === 'string') ok = same(token, auth.token) || ok;
-  const authorization = headers.authorization;
-  if (auth.basic && typeof authorization === 'string' && /^basic /i.test(authorization)) {
-    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
-    const i = decoded.indexOf(':');
-    if (i >= 0) {
-      const userOk = same(decoded.slice(0, i), auth.basic.user);
-      const passOk = same(decoded.slice(i + 1), auth.basic.password);
-      ok = (userOk && passOk) || ok;
+/**
+ * The check for the configured credentials: true when the request carries one. With none configured,
+ * nothing is accepted. The configured values are digested once here, not on every call.
+ */
+export function dataActionGuard(auth: ScreenPopConfig['auth']): (headers: IncomingHttpHeaders) => boolean {
+  const token = auth.token === undefined ? undefined : digest(auth.token);
+  const basic = auth.basic && { user: digest(auth.basic.user), password: digest(auth.basic.password) };
+  const same = (given: string, expected: Buffer) => timingSafeEqual(digest(given), expected);
+  return (headers) => {
+    let ok = false;
+    const given = headers[auth.header];
+    if (token && typeof given === 'string') ok = same(given, token) || ok;
+    const authorization = headers.authorization;
+    if (basic && typeof authorization === 'string' && /^basic /i.test(authorization)) {
+      const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+      const i = decoded.indexOf(':');
+      if (i >= 0) {
+        const userOk = same(decoded.slice(0, i), basic.user);
+        const passOk = same(decoded.slice(i + 1), basic.password);
+        ok = (userOk && passOk) || ok;
+      }
     }
-  }
-  return ok;
+    return ok;
+  };
 }

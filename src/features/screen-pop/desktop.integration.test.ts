@@ -1,7 +1,8 @@
 /**
  * Browser test (Playwright + Debian Chromium): the agent signs in on /desktop with Genesys (PKCE);
- * a simulated call answered by that agent opens the caller's Salesforce record page within 1 s,
- * and a second call reuses the same named window.
+ * a simulated call ringing at that agent (participant `alerting`) opens the caller's Salesforce
+ * record page within 1 s of the alert, answering it does not pop again, and a second call reuses
+ * the same named window.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -13,7 +14,7 @@ import {
   type SeedSummary,
 } from '../../../sandbox/salesforce/index.ts';
 import { fixtureSecrets } from '../../../test/fixtures/pii.ts';
-import { startTestHub, type TestHub } from '../../../test/support/hub.ts';
+import { startTestHub, type TestHub, sandboxEnv } from '../../../test/support/hub.ts';
 import { launchChromium } from '../../../test/support/browser.ts';
 
 const TOKEN = fixtureSecrets[0];
@@ -39,12 +40,7 @@ before(async () => {
   gc = await startGenesysSandbox();
   hub = await startTestHub({
     env: {
-      SALESFORCE_LOGIN_URL: sf.url,
-      SALESFORCE_CLIENT_ID: sf.clientId,
-      SALESFORCE_CLIENT_SECRET: sf.clientSecret,
-      GENESYS_API_URL: gc.url,
-      GENESYS_CLIENT_ID: gc.clientId,
-      GENESYS_CLIENT_SECRET: gc.clientSecret,
+      ...sandboxEnv(sf, gc),
       SCREEN_POP_TOKEN: TOKEN,
     },
   });
@@ -66,16 +62,17 @@ async function call(
   ani: string,
   userId: string,
   queueId: string,
-): Promise<{ answeredAt: number; contactId: string }> {
+): Promise<{ alertedAt: number; contactId: string; answer: () => Promise<unknown> }> {
   const conv = await json<{
     id: string;
     participants: Array<{ purpose: string; attributes: Record<string, string> }>;
   }>(`${gc.url}/__sandbox/conversations`, 'POST', { ani, queueId });
   const contactId = conv.participants.find((p) => p.purpose === 'customer')?.attributes.contact_id ?? '';
   assert.notEqual(contactId, '', 'the flow set contact_id');
-  const answeredAt = Date.now();
-  await json(`${gc.url}/__sandbox/conversations/${conv.id}/answer`, 'POST', { userId });
-  return { answeredAt, contactId };
+  const alertedAt = Date.now();
+  await json(`${gc.url}/__sandbox/conversations/${conv.id}/alert`, 'POST', { userId });
+  const answer = () => json(`${gc.url}/__sandbox/conversations/${conv.id}/answer`, 'POST', { userId });
+  return { alertedAt, contactId, answer };
 }
 
 async function waitForUrl(page: Page, suffix: string, deadlineMs: number): Promise<number> {
@@ -87,7 +84,7 @@ async function waitForUrl(page: Page, suffix: string, deadlineMs: number): Promi
   throw new Error(`the CRM window did not show ${suffix} (at ${page.url()})`);
 }
 
-void test('a call to the signed-in agent pops the caller record within 1 s; a second call reuses the window', async () => {
+void test('a call ringing at the signed-in agent pops the caller record within 1 s of alerting; a second call reuses the window', async () => {
   browser = await launchChromium();
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -108,19 +105,22 @@ void test('a call to the signed-in agent pops the caller record within 1 s; a se
   const crm = await popup;
   const shownAt = await waitForUrl(crm, `/lightning/r/Contact/${first.contactId}/view`, 5_000);
   assert.ok(
-    shownAt - first.answeredAt <= 1_000,
-    `record shown ${shownAt - first.answeredAt} ms after the call alerted`,
+    shownAt - first.alertedAt <= 1_000,
+    `record shown ${shownAt - first.alertedAt} ms after the call alerted`,
   );
   await page.waitForSelector('#caller-name');
   await page.waitForSelector('#cases');
+  // Answering the call that already popped does not pop it again.
+  await first.answer();
 
   const second = await call(seed.samplePhones[1] ?? '', userId, queueId);
   assert.notEqual(second.contactId, first.contactId);
   const shownAgain = await waitForUrl(crm, `/lightning/r/Contact/${second.contactId}/view`, 5_000);
   assert.ok(
-    shownAgain - second.answeredAt <= 1_000,
-    `second record shown ${shownAgain - second.answeredAt} ms after`,
+    shownAgain - second.alertedAt <= 1_000,
+    `second record shown ${shownAgain - second.alertedAt} ms after the call alerted`,
   );
+  await second.answer();
   assert.equal(context.pages().length, 2, 'the desktop and one CRM window, no new window per call');
   assert.deepEqual(await page.evaluate('window.patchbayPops.length'), 2);
 });

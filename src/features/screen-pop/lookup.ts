@@ -16,7 +16,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { soql, soqlFields, sosl } from '../../connectors/salesforce/soql.ts';
 import type { SalesforceConnector } from '../../connectors/salesforce/client.ts';
 import type { Logger } from '../../platform/log/logger.ts';
-import { normalizePhone } from '../../platform/phone/normalize.ts';
+import { phoneKey } from '../../platform/phone/normalize.ts';
 import type { SfMirror } from '../sf-mirror/index.ts';
 import { contactFields, rowFromRecord, type MirrorOptions } from '../sf-mirror/model.ts';
 import { LruTtlCache } from './cache.ts';
@@ -192,9 +192,20 @@ export function createLookupService(deps: LookupServiceDeps): LookupService {
     }
   }
 
+  // Labelled children resolved once per (endpoint, outcome): prom-client hashes the label object on
+  // every labelled call, a visible share of an index hit's cost.
+  const meters = new Map<string, { inc(): void; observe(seconds: number): void }>();
   function observe(endpoint: string, started: number, r: LookupResult): LookupResult {
-    lookups?.inc({ endpoint, outcome: r.outcome });
-    latency?.observe({ endpoint, outcome: r.outcome }, (performance.now() - started) / 1000);
+    const key = `${endpoint}:${r.outcome}`;
+    let m = meters.get(key);
+    if (!m) {
+      const counter = lookups?.labels({ endpoint, outcome: r.outcome });
+      const histogram = latency?.labels({ endpoint, outcome: r.outcome });
+      m = { inc: () => counter?.inc(), observe: (s) => histogram?.observe(s) };
+      meters.set(key, m);
+    }
+    m.inc();
+    m.observe((performance.now() - started) / 1000);
     return r;
   }
 
@@ -202,10 +213,9 @@ export function createLookupService(deps: LookupServiceDeps): LookupService {
     breakerState: () => String(breaker.state),
     async byPhone(phoneNumber) {
       const started = performance.now();
-      const n = normalizePhone(phoneNumber, region);
-      if (!n.ok)
+      const key = phoneKey(phoneNumber, region);
+      if (key === undefined)
         return observe('contact', started, { output: failedOutput('invalid_number'), outcome: 'invalid' });
-      const key = n.e164;
       const warm = await mirror.isWarm();
       if (warm) {
         const { contacts, total } = await mirror.findByPhone(key, config.maxMatches);

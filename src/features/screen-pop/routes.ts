@@ -7,7 +7,7 @@ import { requireApiKey } from '../../platform/auth/admin-guard.ts';
 import { HttpError, errorSchema } from '../../platform/http/errors.ts';
 import type { Store } from '../../platform/store/index.ts';
 import type { SfMirror } from '../sf-mirror/index.ts';
-import { dataActionAuthorized } from './auth.ts';
+import { dataActionGuard } from './auth.ts';
 import type { ScreenPopConfig } from './config.ts';
 import { accountLookupInputSchema, contactLookupInputSchema, lookupOutputSchema } from './contract.ts';
 import type { LookupService } from './lookup.ts';
@@ -19,6 +19,7 @@ export async function registerDataActionRoutes(
   deps: { lookup: LookupService; config: ScreenPopConfig; mirror: SfMirror; store: Store },
 ): Promise<void> {
   const auth = deps.config.auth;
+  const authorized = dataActionGuard(auth);
   const description =
     `Genesys Web Services Data Action. Credentials: header \`${auth.header}\` (User Defined) or HTTP Basic, ` +
     'as configured (SCREEN_POP_TOKEN / SCREEN_POP_BASIC_*). Every lookup outcome is a 200; Architect ' +
@@ -27,7 +28,7 @@ export async function registerDataActionRoutes(
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', async (req) => {
-        if (!dataActionAuthorized(req.headers, auth))
+        if (!authorized(req.headers))
           throw new HttpError('unauthorized', 'Data action credentials are missing or wrong.');
       });
       scope.post(

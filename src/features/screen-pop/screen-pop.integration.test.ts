@@ -12,8 +12,9 @@ import {
   type SeedSummary,
 } from '../../../sandbox/salesforce/index.ts';
 import { fixturePeople, fixtureSecrets } from '../../../test/fixtures/pii.ts';
-import { startTestHub, type TestHub } from '../../../test/support/hub.ts';
+import { startTestHub, type TestHub, sandboxEnv } from '../../../test/support/hub.ts';
 import type { LookupOutput } from './contract.ts';
+import { jsforceClient } from '../../../test/support/jsforce.ts';
 
 const TOKEN = fixtureSecrets[0];
 let sf: SalesforceSandbox;
@@ -56,12 +57,7 @@ before(async () => {
   gc = await startGenesysSandbox();
   hub = await startTestHub({
     env: {
-      SALESFORCE_LOGIN_URL: sf.url,
-      SALESFORCE_CLIENT_ID: sf.clientId,
-      SALESFORCE_CLIENT_SECRET: sf.clientSecret,
-      GENESYS_API_URL: gc.url,
-      GENESYS_CLIENT_ID: gc.clientId,
-      GENESYS_CLIENT_SECRET: gc.clientSecret,
+      ...sandboxEnv(sf, gc),
       SCREEN_POP_TOKEN: TOKEN,
       SCREEN_POP_BASIC_USER: 'genesys',
       SCREEN_POP_BASIC_PASSWORD: fixtureSecrets[1],
@@ -69,12 +65,7 @@ before(async () => {
       PATCHBAY_LEADER_TTL_SECONDS: '2',
     },
   });
-  conn = new jsforce.Connection({
-    instanceUrl: sf.url,
-    version: '65.0',
-    oauth2: { loginUrl: sf.url, clientId: sf.clientId, clientSecret: sf.clientSecret },
-  });
-  await conn.authorize({ grant_type: 'client_credentials' });
+  conn = await jsforceClient(sf.url, sf);
   await until('the mirror to be warm', 20_000, async () => {
     const res = await fetch(`${hub.url}/v1/admin/screen-pop/status`, {
       headers: { authorization: `Bearer ${hub.apiKey}` },
@@ -250,6 +241,59 @@ void test('a contact changed in Salesforce is found under its new number within 
     const r = await lookup(fixturePeople[2].phone);
     return r.body.success ? undefined : r;
   });
+});
+
+void test('a CDC phone change is applied from the event: no query back to Salesforce for it (emulator request log)', async () => {
+  const person = { phone: '+12125550175', phoneNational: '(212) 555-0175' };
+  const { records } = await conn.query<{ Id: string }>(
+    'SELECT Id FROM Contact WHERE Phone != NULL LIMIT 1 OFFSET 5',
+  );
+  const id = records[0]?.Id ?? '';
+  await sfControl('requests', 'DELETE');
+  await conn.sobject('Contact').update({ Id: id, Phone: person.phoneNational });
+  // Poll the hub's own index: the data action would ask Salesforce live about a number it does not know yet.
+  await until('the new number in the index', 5_000, async () => {
+    const row = await hub.hub.store.db
+      .selectFrom('sf_mirror_phones')
+      .select('contact_id')
+      .where('phone_key', '=', person.phone)
+      .executeTakeFirst();
+    return row?.contact_id === id ? row : undefined;
+  });
+  assert.equal((await lookup(person.phone)).body.contactId, id);
+  const log = (await sfControl('requests?method=GET', 'GET')) as {
+    requests: Array<{ path: string; query: string }>;
+  };
+  const reads = log.requests.filter(
+    (r) => r.path.includes('/query') || r.path.includes('/sobjects/Contact/'),
+  );
+  assert.deepEqual(
+    reads.map((r) => `${r.path}?${r.query}`),
+    [],
+    'the change came from the event alone',
+  );
+});
+
+void test('an Account renamed in Salesforce renames it on all its contacts in the index within 5 s (CDC)', async () => {
+  const { records } = await conn.query<{ Id: string; Phone: string; AccountId: string }>(
+    'SELECT Id, Phone, AccountId FROM Contact WHERE Phone != NULL AND AccountId != NULL LIMIT 1 OFFSET 9',
+  );
+  const contact = records[0];
+  assert.ok(contact);
+  const siblings = await conn.query<{ Phone: string }>(
+    `SELECT Phone FROM Contact WHERE AccountId = '${contact.AccountId}' AND Phone != NULL`,
+  );
+  assert.ok(siblings.records.length >= 2, 'the account has several contacts');
+  await conn.sobject('Account').update({ Id: contact.AccountId, Name: 'Renamed Holdings Ltd' });
+  await until('the new account name on the caller', 5_000, async () => {
+    const r = await lookup(contact.Phone);
+    return r.body.accountName === 'Renamed Holdings Ltd' ? r : undefined;
+  });
+  for (const s of siblings.records) {
+    const r = await lookup(s.Phone);
+    const names = [r.body.accountName, ...r.body.matches.map((m) => m.accountName)];
+    assert.ok(names.includes('Renamed Holdings Ltd'), `${s.Phone}: ${names.join(', ')}`);
+  }
 });
 
 void test('account lookup by account number (the not-found fallback path)', async () => {

@@ -5,7 +5,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { defaultMirrorOptions, rowFromRecord } from '../sf-mirror/model.ts';
 import { normalizePhone } from '../../platform/phone/normalize.ts';
 import { dataActionDefinitions, inboundFlowYaml } from './artifacts.ts';
-import { dataActionAuthorized } from './auth.ts';
+import { dataActionGuard } from './auth.ts';
 import { LruTtlCache } from './cache.ts';
 import { failedOutput, foundOutput } from './contract.ts';
 
@@ -169,6 +169,8 @@ void test('data action credentials: header token or Basic; anything else refused
     basic: { user: 'genesys', password: 'pw:with:colons' },
   };
   const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+  const dataActionAuthorized = (headers: Record<string, string>, a: Parameters<typeof dataActionGuard>[0]) =>
+    dataActionGuard(a)(headers);
   assert.equal(dataActionAuthorized({ 'x-patchbay-token': 's3cret' }, auth), true);
   assert.equal(dataActionAuthorized({ authorization: basic('genesys', 'pw:with:colons') }, auth), true);
   assert.equal(dataActionAuthorized({ 'x-patchbay-token': 's3cre' }, auth), false);

@@ -1,6 +1,6 @@
 /**
  * Tables of the Salesforce mirror: contacts with what a screen pop shows, one row per
- * (normalised number, contact, field), and the sync state (replay ID, watermark, load status).
+ * (normalised number, contact, field), and the sync state (replay IDs, watermarks, load status).
  */
 import type { Migration } from '../../platform/store/index.ts';
 
@@ -19,6 +19,8 @@ export interface SfMirrorContactsTable {
   email: string | null;
   account_id: string | null;
   account_name: string | null;
+  /** The Account's `SystemModstamp` (or a change event's `LastModifiedDate`) `account_name` was read at; a rename never goes backwards either. */
+  account_modstamp: number | null;
   tier: string | null;
   /** Salesforce `SystemModstamp` (epoch ms) of the version held; writes never go backwards. */
   modstamp: number;
@@ -82,6 +84,12 @@ export const sfMirrorMigrations: Migration[] = [
         .addColumn('value', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
+    },
+  },
+  {
+    name: '1301-sf-mirror-account-modstamp',
+    async up(db) {
+      await db.schema.alterTable('sf_mirror_contacts').addColumn('account_modstamp', 'bigint').execute();
     },
   },
 ];

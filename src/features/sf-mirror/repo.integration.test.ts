@@ -11,6 +11,7 @@ const row = (id: string, modstamp: number, phones: string[], extra: Partial<Mirr
   email: null,
   accountId: '001A',
   accountName: 'Acme',
+  accountModstamp: null,
   tier: null,
   modstamp,
   deleted: false,
@@ -28,6 +29,16 @@ testEachDialect(
     );
     const shared = await repo.findByPhone('+14155550100', 5);
     assert.equal(shared.total, 2);
+    // One contact holding the number in two fields is one match.
+    const both = row('003C', 10, [], {
+      phones: [
+        { key: '+14155550133', field: 'Phone' },
+        { key: '+14155550133', field: 'MobilePhone' },
+      ],
+    });
+    assert.equal(await repo.apply([both], 1), 1);
+    const twice = await repo.findByPhone('+14155550133', 5);
+    assert.deepEqual([twice.total, twice.contacts.map((c) => c.id)], [1, ['003C']]);
     // A stale version (older SystemModstamp) is ignored; a newer one moves the number.
     assert.equal(await repo.apply([row('003A', 5, ['+14155550199'])], 2), 0);
     assert.equal(await repo.apply([row('003A', 20, ['+14155550111'])], 3), 1);
@@ -44,7 +55,33 @@ testEachDialect(
     assert.equal((await repo.findByPhone('+14155550122', 5)).total, 0);
     await repo.setState('contact.watermark', JSON.stringify({ ts: 20, id: '003A' }), 6);
     assert.deepEqual(await repo.watermark(), { ts: 20, id: '003A' });
-    assert.deepEqual(await repo.counts(), { contacts: 1, phones: 1 });
+    assert.deepEqual(await repo.counts(), { contacts: 2, phones: 3 });
+  },
+  { migrations: sfMirrorMigrations },
+);
+
+testEachDialect(
+  'an account rename reaches its contacts and never goes backwards, whatever order the reads arrive in',
+  async (_t, { store }) => {
+    const repo = createMirrorRepo(store);
+    const phone = '+14155550177';
+    const nameOf = async () => (await repo.findByPhone(phone, 1)).contacts[0]?.accountName;
+    await repo.apply([row('003R', 10, [phone], { accountModstamp: 100 })], 1);
+    assert.equal(await repo.renameAccount('001A', 'Acme Renamed', 200), 1);
+    assert.equal(await nameOf(), 'Acme Renamed');
+    // An older rename, or a newer contact version whose query read the account before the rename.
+    assert.equal(await repo.renameAccount('001A', 'Acme Older', 150), 0);
+    assert.equal(await repo.apply([row('003R', 20, [phone], { accountModstamp: 120 })], 2), 1);
+    assert.equal(await nameOf(), 'Acme Renamed');
+    // Moved to another account: that account's name, whatever its modstamp.
+    await repo.apply(
+      [row('003R', 30, [phone], { accountId: '001B', accountName: 'Beta', accountModstamp: 50 })],
+      3,
+    );
+    assert.equal(await nameOf(), 'Beta');
+    assert.equal(await repo.renameAccount('001A', 'Acme Later', 300), 0);
+    // A patch keeps the stored account (getRow carries it).
+    assert.equal((await repo.getRow('003R'))?.accountModstamp, 50);
   },
   { migrations: sfMirrorMigrations },
 );

@@ -2,7 +2,9 @@
  * The mirror's tables: monotonic upserts (a row is replaced only by a version at least as new),
  * tombstones, phone-key lookups and the sync state.
  */
+import { sql } from 'kysely';
 import type { Store } from '../../platform/store/index.ts';
+import type { SfMirrorContactsTable } from './migrations.ts';
 import type { MirrorRow, Watermark } from './model.ts';
 
 export interface MirrorContact {
@@ -21,10 +23,21 @@ export const stateKeys = {
   replayId: 'contact.replayId',
   watermark: 'contact.watermark',
   loadedAt: 'contact.loadedAt',
+  accountReplayId: 'account.replayId',
+  accountWatermark: 'account.watermark',
   lastChangeAt: 'contact.lastChangeAt',
 } as const;
 
+/** A contact as read from `sf_mirror_contacts` (PostgreSQL returns bigint as a string). */
+type ContactRow = Pick<
+  SfMirrorContactsTable,
+  'id' | 'first_name' | 'last_name' | 'email' | 'account_id' | 'account_name' | 'tier'
+> & { modstamp: number | string };
+
 const CHUNK = 400;
+
+/** In an upsert: the stored account name is kept when it is of the same account and read later. */
+const keepAccount = sql<boolean>`sf_mirror_contacts.account_id = excluded.account_id AND sf_mirror_contacts.account_modstamp > COALESCE(excluded.account_modstamp, -1)`;
 
 function chunks<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -40,27 +53,26 @@ export interface MirrorRepo {
   /** Live contacts holding this phone key, most recently modified first (at most `limit`). */
   findByPhone(key: string, limit: number): Promise<{ contacts: MirrorContact[]; total: number }>;
   getContact(id: string): Promise<MirrorContact | undefined>;
+  /** The stored row with its numbers (also a tombstone), to patch from a change event. */
+  getRow(id: string): Promise<MirrorRow | undefined>;
   /** IDs among `ids` the mirror holds as deleted. */
   deletedAmong(ids: readonly string[]): Promise<string[]>;
   findByAccount(accountId: string, limit: number): Promise<MirrorContact[]>;
+  /**
+   * The account's name as of `at` (epoch ms) on all its contacts, unless they hold a later read;
+   * returns how many contacts changed.
+   */
+  renameAccount(accountId: string, name: string, at: number): Promise<number>;
   getState(name: string): Promise<string | undefined>;
   setState(name: string, value: string, now: number): Promise<void>;
-  watermark(): Promise<Watermark | undefined>;
+  /** The catch-up watermark stored under `key` (contacts' by default). */
+  watermark(key?: string): Promise<Watermark | undefined>;
   counts(): Promise<{ contacts: number; phones: number }>;
 }
 
 export function createMirrorRepo(store: Store): MirrorRepo {
   const db = store.db;
-  const toContact = (r: {
-    id: string;
-    first_name: string | null;
-    last_name: string | null;
-    email: string | null;
-    account_id: string | null;
-    account_name: string | null;
-    tier: string | null;
-    modstamp: number | string;
-  }): MirrorContact => ({
+  const toContact = (r: ContactRow): MirrorContact => ({
     id: r.id,
     firstName: r.first_name,
     lastName: r.last_name,
@@ -116,6 +128,7 @@ export function createMirrorRepo(store: Store): MirrorRepo {
                 email: r.email,
                 account_id: r.accountId,
                 account_name: r.accountName,
+                account_modstamp: r.accountModstamp,
                 tier: r.tier,
                 modstamp: r.modstamp,
                 deleted: r.deleted ? 1 : 0,
@@ -128,7 +141,14 @@ export function createMirrorRepo(store: Store): MirrorRepo {
                 last_name: eb.ref('excluded.last_name'),
                 email: eb.ref('excluded.email'),
                 account_id: eb.ref('excluded.account_id'),
-                account_name: eb.ref('excluded.account_name'),
+                // A newer contact version may carry an older read of its account's name (a query that
+                // crossed a rename): the name read later wins, as for the contacts themselves.
+                account_name: sql<
+                  string | null
+                >`CASE WHEN ${keepAccount} THEN sf_mirror_contacts.account_name ELSE excluded.account_name END`,
+                account_modstamp: sql<
+                  number | null
+                >`CASE WHEN ${keepAccount} THEN sf_mirror_contacts.account_modstamp ELSE excluded.account_modstamp END`,
                 tier: eb.ref('excluded.tier'),
                 modstamp: eb.ref('excluded.modstamp'),
                 deleted: eb.ref('excluded.deleted'),
@@ -182,6 +202,7 @@ export function createMirrorRepo(store: Store): MirrorRepo {
                   email: null,
                   account_id: null,
                   account_name: null,
+                  account_modstamp: null,
                   tier: null,
                   modstamp: at,
                   deleted: 1,
@@ -194,18 +215,19 @@ export function createMirrorRepo(store: Store): MirrorRepo {
     },
 
     async findByPhone(key, limit) {
-      const rows = await db
-        .selectFrom('sf_mirror_phones as p')
-        .innerJoin('sf_mirror_contacts as c', 'c.id', 'p.contact_id')
-        .select(contactColumns)
-        .distinct()
-        .where('p.phone_key', '=', key)
-        .where('c.deleted', '=', 0)
-        .orderBy('c.modstamp', 'desc')
-        .orderBy('c.id')
-        .limit(1000)
-        .execute();
-      return { contacts: rows.slice(0, limit).map(toContact), total: rows.length };
+      // The hot path of every call (screen pop): a raw statement, not the query builder, whose
+      // per-call compilation cost more than the indexed read itself, on the store's reader (on
+      // SQLite a read connection on this thread: no round trip to the writer's). A contact holding the number
+      // in two fields comes twice; the duplicates are dropped here rather than by a DISTINCT sort.
+      const { rows } = await sql<ContactRow>`
+        SELECT c.id, c.first_name, c.last_name, c.email, c.account_id, c.account_name, c.tier, c.modstamp
+        FROM sf_mirror_phones p JOIN sf_mirror_contacts c ON c.id = p.contact_id
+        WHERE p.phone_key = ${key} AND c.deleted = 0
+        ORDER BY c.modstamp DESC, c.id
+        LIMIT 1000`.execute(store.reader);
+      const seen = new Set<string>();
+      const unique = rows.filter((r) => !seen.has(r.id) && seen.add(r.id));
+      return { contacts: unique.slice(0, limit).map(toContact), total: unique.length };
     },
 
     async getContact(id) {
@@ -216,6 +238,26 @@ export function createMirrorRepo(store: Store): MirrorRepo {
         .where('c.deleted', '=', 0)
         .executeTakeFirst();
       return r ? toContact(r) : undefined;
+    },
+
+    async getRow(id) {
+      const r = await db
+        .selectFrom('sf_mirror_contacts as c')
+        .select([...contactColumns, 'c.deleted', 'c.account_modstamp'])
+        .where('c.id', '=', id)
+        .executeTakeFirst();
+      if (!r) return undefined;
+      const phones = await db
+        .selectFrom('sf_mirror_phones')
+        .select(['phone_key as key', 'field'])
+        .where('contact_id', '=', id)
+        .execute();
+      return {
+        ...toContact(r),
+        accountModstamp: r.account_modstamp === null ? null : Number(r.account_modstamp),
+        deleted: Number(r.deleted) === 1,
+        phones,
+      };
     },
 
     async deletedAmong(ids) {
@@ -242,6 +284,18 @@ export function createMirrorRepo(store: Store): MirrorRepo {
       return rows.map(toContact);
     },
 
+    async renameAccount(accountId, name, at) {
+      const r = await db
+        .updateTable('sf_mirror_contacts')
+        .set({ account_name: name, account_modstamp: at })
+        .where('account_id', '=', accountId)
+        .where('deleted', '=', 0)
+        .where((eb) => eb.or([eb('account_modstamp', 'is', null), eb('account_modstamp', '<=', at)]))
+        .where((eb) => eb.or([eb('account_name', 'is', null), eb('account_name', '!=', name)]))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+
     async getState(name) {
       const r = await db
         .selectFrom('sf_mirror_state')
@@ -259,8 +313,8 @@ export function createMirrorRepo(store: Store): MirrorRepo {
         .execute();
     },
 
-    async watermark() {
-      const v = await repo.getState(stateKeys.watermark);
+    async watermark(key = stateKeys.watermark) {
+      const v = await repo.getState(key);
       if (v === undefined) return undefined;
       const w = JSON.parse(v) as Partial<Watermark>;
       return typeof w.ts === 'number' && typeof w.id === 'string' ? { ts: w.ts, id: w.id } : undefined;

@@ -5,6 +5,7 @@
  * Genesys connector's caches), finds the customers and writes one communication record per
  * customer (`BACKOFFICE_CUSTOMERS=last`: only the last, as the seed did).
  */
+import type { CountryCode } from 'libphonenumber-js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { BackofficeConnector } from '../../connectors/backoffice/index.ts';
@@ -45,6 +46,8 @@ export interface SupportResultDeps {
   log: Logger;
   verifier: VerifierConfig;
   customersPolicy: 'every' | 'last';
+  /** Region of ANIs without a country code (PHONE_DEFAULT_REGION). */
+  phoneRegion: CountryCode;
   genesys: () => Pick<GenesysLookups, 'getUser' | 'getWrapupCode'> | undefined;
   backoffice: () => BackofficeConnector | undefined;
 }
@@ -157,7 +160,7 @@ export async function registerSupportResult(app: FastifyInstance, deps: SupportR
       filter = { email: handle };
       by = 'email';
     } else {
-      const p = normalizePhone(handle);
+      const p = normalizePhone(handle, deps.phoneRegion);
       if (p.ok) filter = { phone: p.e164 };
     }
     if (!filter) return { customerId: null, matchedBy: 'none' };

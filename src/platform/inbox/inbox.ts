@@ -3,7 +3,7 @@
  * events) is stored here, in the same transaction as the job that processes it, before the
  * sender gets its 2xx. The dedupe key makes a repeated delivery a no-op.
  */
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../ids/time-ordered.ts';
 import type { ColumnType, Kysely, Transaction } from 'kysely';
 import type { Database, Migration } from '../store/index.ts';
 
@@ -73,7 +73,7 @@ export async function storeInbound(
     correlationId?: string | undefined;
   },
 ): Promise<StoredEvent> {
-  const id = randomUUID();
+  const id = timeOrderedId();
   const res = await trx
     .insertInto('inbound_events')
     .values({

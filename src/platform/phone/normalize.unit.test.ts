@@ -109,3 +109,25 @@ test('property: separators and a tel: prefix never change the key of a US number
     ),
   );
 });
+
+test('property: the North American fast path gives exactly what libphonenumber gives', () => {
+  fc.assert(
+    fc.property(
+      fc.stringMatching(/^[2-9]\d{2}[2-9]\d{6}$/),
+      fc.boolean(),
+      fc.constantFrom<CountryCode>('US', 'CA', 'GB', 'DE'),
+      (digits, tel, region) => {
+        const input = `${tel ? 'tel:' : ''}+1${digits}`;
+        const full = normalizePhone(input, region);
+        assert.ok(full.ok, input);
+        assert.equal(phoneKey(input, region), full.e164);
+      },
+    ),
+    { numRuns: 5000 },
+  );
+  // Outside the plan's shape (area code or exchange starting with 0/1, wrong length): the full parser.
+  for (const input of ['+10125550100', '+12121550100', '+1212555010', '+121255501000']) {
+    const full = normalizePhone(input);
+    assert.equal(phoneKey(input), full.ok ? full.e164 : undefined);
+  }
+});

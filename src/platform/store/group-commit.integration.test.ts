@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
 import { sql, type Kysely } from 'kysely';
 import { testEachDialect } from '../../../test/support/databases.ts';
-import type { Migration } from './index.ts';
+import { openStore, type Migration } from './index.ts';
 
 interface Events {
   events: { id: string; body: string };
@@ -62,6 +66,38 @@ testEachDialect(
 );
 
 testEachDialect(
+  'concurrent durable() calls that all succeed share one SQLite transaction and see each other',
+  async (_t, { store, dialect }) => {
+    await store.migrate([events]);
+    const db = store.db as unknown as Kysely<Events>;
+    const markers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        store.durable(async (trx) => {
+          const t = trx as unknown as Kysely<Events>;
+          const marker = await transactionMarker(t, dialect);
+          await t
+            .insertInto('events')
+            .values({ id: `s${i}`, body: 'x' })
+            .onConflict((oc) => oc.doNothing())
+            .execute();
+          // A duplicate of another call's row (same id, as a repeated delivery would be) is seen and skipped.
+          await t
+            .insertInto('events')
+            .values({ id: 's0', body: 'dup' })
+            .onConflict((oc) => oc.doNothing())
+            .execute();
+          return marker;
+        }),
+      ),
+    );
+    assert.equal(new Set(markers).size, dialect === 'sqlite' ? 1 : 12);
+    const rows = await db.selectFrom('events').select(['id', 'body']).orderBy('id').execute();
+    assert.equal(rows.length, 12);
+    assert.equal(rows.find((r) => r.id === 's0')?.body, 'x');
+  },
+);
+
+testEachDialect(
   'durable() resolves only after commit: a second connection sees the row at once',
   async (_t, { store, openStore }) => {
     await store.migrate([events]);
@@ -88,13 +124,52 @@ async function transactionMarker(db: Kysely<Events>, dialect: string): Promise<s
     const r = await sql<{ x: string }>`select txid_current()::text as x`.execute(db);
     return r.rows[0]!.x;
   }
-  // SQLite: a temp table row inserted by the first fn of a transaction is rolled back with it, but
-  // survives across savepoints of the same transaction; each fn reads it or creates a new marker.
+  // SQLite: each fn adds a row to a temp table and reads the first one. The rows of a transaction are
+  // rolled back with it (or with a fn's savepoint), so fns of one committed transaction read one value,
+  // whether they ran concurrently or one after another.
   await sql`create temp table if not exists tx_marker (v text)`.execute(db);
-  const r = await sql<{ v: string }>`select v from tx_marker`.execute(db);
-  const existing = r.rows[0]?.v;
-  if (existing !== undefined) return existing;
-  const v = Math.random().toString(36).slice(2);
-  await sql`insert into tx_marker (v) values (${v})`.execute(db);
-  return v;
+  await sql`insert into tx_marker (v) values (${Math.random().toString(36).slice(2)})`.execute(db);
+  const r = await sql<{ v: string }>`select v from tx_marker order by rowid limit 1`.execute(db);
+  return r.rows[0]!.v;
 }
+
+test('SQLite: when the write lock cannot be had, durable() fails and nothing it wrote lands', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pb-gc-lock-'));
+  const path = join(dir, 'db.sqlite');
+  const holder = await openStore({ sqlitePath: path });
+  const blocked = await openStore({ sqlitePath: path, busyTimeoutMs: 50 });
+  try {
+    await holder.migrate([events]);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    // Another process's transaction holds the write lock while the blocked store tries to write.
+    const holding = holder.transaction(async (trx) => {
+      await (trx as unknown as Kysely<Events>)
+        .insertInto('events')
+        .values({ id: 'held', body: 'h' })
+        .execute();
+      locked();
+      await held;
+    });
+    await lockTaken;
+    const attempt = blocked.durable(async (trx) => {
+      await (trx as unknown as Kysely<Events>)
+        .insertInto('events')
+        .values({ id: 'lost', body: 'x' })
+        .execute();
+    });
+    await assert.rejects(attempt);
+    release();
+    await holding;
+    const ids = (
+      await (blocked.db as unknown as Kysely<Events>).selectFrom('events').select('id').execute()
+    ).map((r) => r.id);
+    assert.deepEqual(ids, ['held']);
+  } finally {
+    await blocked.close();
+    await holder.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

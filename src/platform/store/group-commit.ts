@@ -4,9 +4,12 @@
  * function); every caller's promise settles only after the shared COMMIT is durable. A function may
  * therefore run twice — it must only write through `trx`, which is what `durable()` is for.
  *
- * The functions of a batch run one after another on the single SQLite connection (savepoints are a
- * stack). Hence: keep them short, never await network I/O inside, and never call `durable()` or
- * `store.db` from inside one (that would wait on the batch it is part of).
+ * The functions of a batch run concurrently inside the shared transaction (none waits for another's
+ * awaits). They see each other's writes, as on PostgreSQL they would race: a check-then-insert needs a
+ * unique constraint there and here alike. Once COMMIT is written, the connection serves the next
+ * batch while this one's commit is flushed to disk; its callers hear back after the flush. On a failure the batch runs again one function at a time, each in a savepoint (a stack).
+ * Keep functions short, never await network I/O inside, and never call `durable()` or `store.db` from
+ * inside one (that would wait on the batch it is part of).
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
@@ -25,9 +28,27 @@ export interface GroupCommit {
   drain(): Promise<void>;
 }
 
-export function createGroupCommit(db: Kysely<Database>, maxBatch = 256): GroupCommit {
+/** The SQLite connection's transaction control, beside Kysely (see sqlite-connection.ts). */
+export interface BatchControl {
+  /** Queues BEGIN IMMEDIATE at once, ahead of any statement issued after the call. */
+  begin(): Promise<unknown>;
+  /** COMMIT: resolves when committed (the connection is free), with a promise for "on disk". */
+  commitDeferred(): Promise<{ durable: Promise<void> }>;
+}
+
+/**
+ * `db` holds the single connection (one user at a time); `shared` is a transaction handle on the same
+ * connection that does not wait for it, through which the functions of the batch that holds it write.
+ */
+export function createGroupCommit(
+  db: Kysely<Database>,
+  shared: Transaction<Database>,
+  control: BatchControl,
+  maxBatch = 256,
+): GroupCommit {
   let pending: Item[] = [];
   let flushing: Promise<void> | undefined;
+  const flushingToDisk = new Set<Promise<void>>();
 
   function schedule(): void {
     if (flushing !== undefined || pending.length === 0) return;
@@ -41,19 +62,55 @@ export function createGroupCommit(db: Kysely<Database>, maxBatch = 256): GroupCo
   async function flush(): Promise<void> {
     const batch = pending.slice(0, maxBatch);
     pending = pending.slice(batch.length);
-    // Fast path: the batch in one transaction without savepoints (two statements fewer per caller,
-    // the common case). If any function throws, nothing was committed and the batch runs again with
-    // a savepoint per function, so a failure still rolls back only its own writes.
-    const values: unknown[] = [];
+    // Fast path: the batch's functions concurrently in one transaction without savepoints. If any
+    // throws, the transaction is rolled back (after all have settled: a late statement must not land
+    // outside it) and the batch runs again with a savepoint per function, so a failure still rolls back
+    // only its own writes.
+    let outcome: { settled: PromiseSettledResult<unknown>[]; durable?: Promise<void> } | undefined;
     try {
-      await db.transaction().execute(async (trx) => {
-        for (const item of batch) values.push(await item.fn(trx));
+      outcome = await db.connection().execute(async (conn) => {
+        // BEGIN runs before the functions' first statements; if it failed, they are refused rather
+        // than run outside the transaction.
+        const [begun, settled] = await Promise.all([
+          control.begin().then(
+            () => true,
+            () => false,
+          ),
+          Promise.allSettled(batch.map((item) => item.fn(shared))),
+        ]);
+        if (!begun) return undefined;
+        if (settled.some((r) => r.status === 'rejected')) {
+          await sql`rollback`.execute(conn);
+          return { settled };
+        }
+        return { settled, ...(await control.commitDeferred()) };
       });
     } catch {
+      await rollbackQuietly();
+    }
+    if (outcome?.durable === undefined) {
       await flushWithSavepoints(batch);
       return;
     }
-    for (const [i, item] of batch.entries()) item.resolve(values[i]);
+    // The connection is free: the next batch runs while this one's commit reaches the disk, and the
+    // callers hear back only once it has.
+    const { settled, durable } = outcome;
+    const acknowledged = durable.then(
+      () => {
+        for (const [i, item] of batch.entries())
+          item.resolve((settled[i] as PromiseFulfilledResult<unknown>).value);
+      },
+      (error: unknown) => {
+        for (const item of batch) item.reject(error);
+      },
+    );
+    flushingToDisk.add(acknowledged);
+    void acknowledged.finally(() => flushingToDisk.delete(acknowledged));
+  }
+
+  /** After a failed BEGIN or COMMIT, a transaction may still be open on the connection. */
+  async function rollbackQuietly(): Promise<void> {
+    await sql`rollback`.execute(db).catch(() => undefined);
   }
 
   async function flushWithSavepoints(batch: Item[]): Promise<void> {
@@ -96,6 +153,7 @@ export function createGroupCommit(db: Kysely<Database>, maxBatch = 256): GroupCo
     },
     async drain() {
       while (flushing !== undefined) await flushing;
+      await Promise.all(flushingToDisk);
     },
   };
 }

@@ -4,13 +4,16 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, sql, Transaction } from 'kysely';
 import { createGroupCommit } from './group-commit.ts';
 import { listPendingMigrations, runMigrations, type Dialect, type Migration } from './migrate.ts';
+import { CurrentSchemaPostgresDialect } from './postgres-dialect.ts';
 import { createPostgresPool } from './postgres-pool.ts';
 import type { Database } from './schema.ts';
-import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
-import { openSqlite } from './sqlite-adapter.ts';
+import { openSqliteConnection } from './sqlite-connection.ts';
+import { SqliteConnectionDialect } from './sqlite-dialect.ts';
+import { openSqliteReader } from './sqlite-reader.ts';
+import { startCheckpointer } from './sqlite-checkpointer.ts';
 
 export type { Database } from './schema.ts';
 export type { Dialect, Migration } from './migrate.ts';
@@ -28,6 +31,12 @@ export interface StoreConfig {
 
 export interface Store {
   db: Kysely<Database>;
+  /**
+   * For short indexed reads on a request's hot path, of committed data only: on SQLite a read-only
+   * connection that never waits for the writer's (held by a transaction or a group commit batch); on
+   * PostgreSQL the same pool as `db`. Never write through it, never scan with it.
+   */
+  reader: Kysely<Database>;
   dialect: Dialect;
   /** Platform migrations plus the given (features'), in name order. */
   migrate(migrations?: readonly Migration[]): Promise<{ applied: string[] }>;
@@ -44,7 +53,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** How often the SQLite WAL is checkpointed into the database file (auto-checkpoints are off). */
+/** How often the SQLite WAL is checkpointed into the database file (auto-checkpoints are off; see sqlite-checkpointer.ts). */
 const SQLITE_CHECKPOINT_INTERVAL_MS = 1_000;
 
 export function isPostgresUrl(url: string | undefined): url is string {
@@ -58,56 +67,78 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   }
   if (isPostgresUrl(url)) {
     const pool = createPostgresPool(url, config.poolSize ?? 10);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return makeStore(
+    const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
+    return makeStore({
       db,
-      'postgres',
-      (fn) => db.transaction().execute(fn),
-      async () => {},
-    );
+      reader: db,
+      dialect: 'postgres',
+      durable: (fn) => db.transaction().execute(fn),
+      close: () => db.destroy(),
+    });
   }
   if (config.sqlitePath !== ':memory:') mkdirSync(dirname(config.sqlitePath), { recursive: true });
-  const { adapter } = openSqlite({ path: config.sqlitePath, busyTimeoutMs: config.busyTimeoutMs ?? 10_000 });
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: adapter }) });
-  const group = createGroupCommit(db);
-  const checkpoints = setInterval(() => {
-    // A checkpoint that cannot run now (a reader holds old pages) simply runs at the next tick.
-    sql`PRAGMA wal_checkpoint(PASSIVE)`.execute(db).catch(() => undefined);
-  }, SQLITE_CHECKPOINT_INTERVAL_MS);
-  checkpoints.unref();
-  return makeStore(
+  const connection = openSqliteConnection({
+    path: config.sqlitePath,
+    busyTimeoutMs: config.busyTimeoutMs ?? 10_000,
+  });
+  const db = new Kysely<Database>({ dialect: new SqliteConnectionDialect(connection, 'exclusive') });
+  const sharedDialect = new SqliteConnectionDialect(connection, 'shared');
+  const shared = new Transaction<Database>({
+    config: { dialect: sharedDialect },
+    dialect: sharedDialect,
+    driver: sharedDialect.createDriver(),
+    executor: new Kysely<Database>({ dialect: sharedDialect }).getExecutor(),
+  });
+  const group = createGroupCommit(db, shared, {
+    begin: () => connection.run('begin immediate', []),
+    commitDeferred: () => connection.commitDeferred(),
+  });
+  // An in-memory database is private to its connection: there, reads go to the writer too.
+  const reader = config.sqlitePath === ':memory:' ? undefined : openSqliteReader(config.sqlitePath);
+  const checkpointer =
+    config.sqlitePath === ':memory:'
+      ? undefined
+      : await startCheckpointer({ path: config.sqlitePath, intervalMs: SQLITE_CHECKPOINT_INTERVAL_MS });
+  return makeStore({
     db,
-    'sqlite',
-    (fn) => group.run(fn),
-    async () => {
-      clearInterval(checkpoints);
+    reader: reader?.db ?? db,
+    dialect: 'sqlite',
+    durable: (fn) => group.run(fn),
+    async close() {
       await group.drain();
+      await checkpointer?.stop();
+      reader?.close();
+      await db.destroy();
+      connection.close();
     },
-  );
+  });
 }
 
-function makeStore(
-  db: Kysely<Database>,
-  dialect: Dialect,
-  durable: <T>(fn: (trx: Transaction<Database>) => Promise<T>) => Promise<T>,
-  drain: () => Promise<void>,
-): Store {
+function makeStore(parts: {
+  db: Kysely<Database>;
+  reader: Kysely<Database>;
+  dialect: Dialect;
+  durable: <T>(fn: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
+  /** Finishes pending work, then closes every connection. */
+  close: () => Promise<void>;
+}): Store {
+  const { db, dialect } = parts;
   let closed = false;
   return {
     db,
+    reader: parts.reader,
     dialect,
     migrate: (migrations = []) => runMigrations(db, dialect, migrations),
     pendingMigrations: (migrations = []) => listPendingMigrations(db, dialect, migrations),
     async ping() {
       await sql`select 1`.execute(db);
     },
-    durable,
+    durable: parts.durable,
     transaction: (fn) => db.transaction().execute(fn),
     async close() {
       if (closed) return;
       closed = true;
-      await drain();
-      await db.destroy();
+      await parts.close();
     },
   };
 }

@@ -31,8 +31,8 @@ async function migrator(db: Kysely<any>, dialect: Dialect, extra: readonly Migra
     },
   };
   // Unordered: a feature migration merged later with an earlier name must still run, not block start.
-  // On PostgreSQL the bookkeeping tables go in the current schema (first of search_path) by name:
-  // Kysely's existence check looks at every schema, so another schema's tables would fool it.
+  // On PostgreSQL the bookkeeping tables go in the current schema (first of search_path), named, so
+  // that they are created there (the store's introspector only looks at that schema: postgres-dialect.ts).
   const schema =
     dialect === 'postgres'
       ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s

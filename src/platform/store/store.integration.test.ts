@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
 import { sql, type Kysely } from 'kysely';
-import { testEachDialect } from '../../../test/support/databases.ts';
+import pg from 'pg';
+import {
+  testDatabaseUrl,
+  testEachDialect,
+  unavailableReason,
+  withTestDatabase,
+} from '../../../test/support/databases.ts';
 import type { Migration } from './index.ts';
 
 const featureMigration: Migration = {
@@ -59,4 +67,65 @@ testEachDialect('durable rolls back a failing fn', async (_t, { store }) => {
     /boom/,
   );
   assert.deepEqual(await db.selectFrom('widgets').select('id').execute(), []);
+});
+
+testEachDialect('the reader sees what durable() committed, and never writes', async (_t, { store }) => {
+  await store.migrate([featureMigration]);
+  type W = Kysely<{ widgets: { id: string; at: number } }>;
+  await store.durable((trx) =>
+    (trx as unknown as W).insertInto('widgets').values({ id: 'r1', at: 1 }).execute(),
+  );
+  const reader = store.reader as unknown as W;
+  assert.deepEqual(await reader.selectFrom('widgets').select('id').execute(), [{ id: 'r1' }]);
+  if (store.dialect === 'sqlite')
+    await assert.rejects(
+      reader.insertInto('widgets').values({ id: 'r2', at: 2 }).execute(),
+      /does not write|readonly/,
+    );
+});
+
+void test('the store looks at its own schema only: other schemas coming and going do not disturb its migrations [postgres]', async (t) => {
+  const reason = unavailableReason('postgres');
+  if (reason !== undefined) return t.skip(reason);
+  const url = testDatabaseUrl() ?? '';
+  await withTestDatabase('postgres', async ({ store }) => {
+    const churners = await Promise.all(
+      [1, 2].map(async () => {
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        return c;
+      }),
+    );
+    const [neighbour] = churners;
+    const neighbourSchema = `n_${randomBytes(4).toString('hex')}`;
+    await neighbour?.query(`create schema ${neighbourSchema}; create table ${neighbourSchema}.jobs (id int)`);
+    let stop = false;
+    let churned = 0;
+    // Another tenant (or test process) creating and dropping schemas. Kysely's stock introspector
+    // scans every schema and failed now and then with "schema … does not exist" when one vanished
+    // mid-query, which failed the migrator's start.
+    const churning = churners.map(async (c) => {
+      while (!stop) {
+        const name = `churn_${randomBytes(4).toString('hex')}`;
+        await c.query(`create schema ${name}; create table ${name}.x (id int); drop schema ${name} cascade`);
+        churned++;
+      }
+    });
+    try {
+      const own = (await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0]?.s;
+      const tables = await store.db.introspection.getTables();
+      assert.ok(tables.some((table) => table.name === 'jobs'));
+      assert.deepEqual(new Set(tables.map((table) => table.schema)), new Set([own]));
+      for (let i = 0; i < 100; i++) {
+        assert.deepEqual(await store.pendingMigrations([featureMigration]), ['0100-test-widgets']);
+      }
+      assert.deepEqual((await store.migrate([featureMigration])).applied, ['0100-test-widgets']);
+    } finally {
+      stop = true;
+      await Promise.all(churning);
+      await neighbour?.query(`drop schema ${neighbourSchema} cascade`);
+      await Promise.all(churners.map((c) => c.end()));
+    }
+    assert.ok(churned > 0, 'schemas were created and dropped meanwhile');
+  });
 });

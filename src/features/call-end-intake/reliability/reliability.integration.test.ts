@@ -51,7 +51,7 @@ const sfFaults = (rules: unknown[]) =>
 void test(
   `Salesforce outage (${OUTAGE_HOURS} h, fake clock) during ${OUTAGE_CALLS} call ends → exactly ${OUTAGE_CALLS} Tasks, each once`,
   { timeout: FULL ? 1_800_000 : 120_000 },
-  async () => {
+  async (tc) => {
     const clock = createFakeClock(Date.now());
     const { GENESYS_API_URL: _a, GENESYS_CLIENT_ID: _b, GENESYS_CLIENT_SECRET: _c, ...env } = e.env;
     const t = await startTestHub({ workers: false, clock, env: { ...env, LOG_LEVEL: 'info' } });
@@ -97,6 +97,7 @@ void test(
         jobs.filter((j) => ids.includes(String(j.key).slice('activity-log:'.length))).length,
         OUTAGE_CALLS,
       );
+      tc.diagnostic(`${attempts} failed attempts during the outage, then ${byId.size} Tasks, each once`);
     } finally {
       await sfFaults([]);
       await t.stop();
@@ -117,7 +118,7 @@ async function freePort(): Promise<number> {
 void test(
   `hub SIGKILLed at random points during deliveries (${KILL_TRIALS} trial(s) × ${KILL_DELIVERIES} conversations) → every acknowledged event has exactly one Task and one record`,
   { timeout: FULL ? 3_600_000 : 120_000 },
-  async () => {
+  async (tc) => {
     for (let trial = 0; trial < KILL_TRIALS; trial++) {
       const dir = mkdtempSync(join(tmpdir(), 'pb-kill-'));
       const port = await freePort();
@@ -179,7 +180,8 @@ void test(
       );
       assert.ok(kills >= 1, 'the hub was killed during the deliveries');
       // Everything acknowledged is eventually written, exactly once.
-      const deadline = Date.now() + (FULL ? 300_000 : 90_000);
+      const delivered = Date.now();
+      const deadline = delivered + (FULL ? 300_000 : 90_000);
       const count = () => {
         const tasks = new Map<string, number>();
         for (const t of e.tasks())
@@ -196,12 +198,16 @@ void test(
         await new Promise((res) => setTimeout(res, 200));
         c = count();
       }
+      const drainMs = Date.now() - delivered;
       child.kill('SIGTERM');
       await child.exited;
       for (const id of acked.call) assert.equal(c.tasks.get(id), 1, `Task for ${id}`);
       for (const id of acked.result) assert.equal(c.recs.get(id), 1, `record for ${id}`);
       assert.equal(acked.call.size, KILL_DELIVERIES, 'every call end acknowledged once the sender retried');
       assert.equal(acked.result.size, KILL_DELIVERIES);
+      tc.diagnostic(
+        `trial ${trial + 1}: ${kills} kill(s), ${sent} sends for ${2 * KILL_DELIVERIES} events, every acknowledged one written once ${drainMs} ms after the last acknowledgement`,
+      );
     }
   },
 );

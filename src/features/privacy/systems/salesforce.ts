@@ -1,5 +1,7 @@
 /** Salesforce side of privacy: find the person's Contacts, erase them with their activities and consents. */
+import { VendorPermanentError } from '../../../connectors/errors.ts';
 import type { SalesforceConnector } from '../../../connectors/salesforce/client.ts';
+import { isRetryableRecordError } from '../../../connectors/salesforce/errors.ts';
 import { soql, soqlFields } from '../../../connectors/salesforce/soql.ts';
 import { phoneKey } from '../../../platform/phone/normalize.ts';
 import { phoneSpellings, type Subject } from '../../../platform/privacy/index.ts';
@@ -69,44 +71,73 @@ export interface SalesforceErasure {
   tasks: number;
   events: number;
   consents: number;
-  recycleBin: 'emptied' | 'kept' | 'disabled' | 'nothing';
+  /**
+   * `emptied`: deleted for good (SOAP `emptyRecycleBin`); `soft_deleted_only`: left in the recycle
+   * bin, which Salesforce purges after 15 days (`note` says why); `nothing`: no record found.
+   */
+  recycleBin: 'emptied' | 'soft_deleted_only' | 'nothing';
+  note?: string;
 }
 
-/** Deletes Tasks, Events and consent records of the Contacts, then the Contacts; then the recycle bin. */
+interface Found {
+  Id: string;
+  IsDeleted: boolean;
+}
+
+/**
+ * Deletes Tasks, Events and consent records of the Contacts, then the Contacts; then empties the
+ * recycle bin of them. Retry-safe: records are found with `queryAll`, so a retry after the deletes
+ * (or after emptying) picks up where the last attempt stopped.
+ */
 export async function eraseSalesforce(
   sf: SalesforceConnector,
   s: Subject,
   opts: { hardDelete: boolean },
 ): Promise<SalesforceErasure> {
   const ids = s.salesforceContactIds;
-  const idsOf = async (q: ReturnType<typeof soql>) =>
-    (await sf.query<{ Id: string }>(q)).records.map((r) => r.Id);
-  const tasks = ids.length ? await idsOf(soql`SELECT Id FROM Task WHERE WhoId IN ${ids}`) : [];
-  const events = ids.length ? await idsOf(soql`SELECT Id FROM Event WHERE WhoId IN ${ids}`) : [];
-  const consents = new Set<string>();
+  const find = async (q: ReturnType<typeof soql>) => (await sf.query<Found>(q, { all: true })).records;
+  const tasks = ids.length ? await find(soql`SELECT Id, IsDeleted FROM Task WHERE WhoId IN ${ids}`) : [];
+  const events = ids.length ? await find(soql`SELECT Id, IsDeleted FROM Event WHERE WhoId IN ${ids}`) : [];
+  const consents = new Map<string, Found>();
+  const addConsents = (rs: Found[]) => rs.forEach((r) => consents.set(r.Id, r));
   if (ids.length)
-    (await idsOf(soql`SELECT Id FROM Contact_Consent__c WHERE Contact__c IN ${ids}`)).forEach((i) =>
-      consents.add(i),
-    );
+    addConsents(await find(soql`SELECT Id, IsDeleted FROM Contact_Consent__c WHERE Contact__c IN ${ids}`));
   if (s.emails.length)
-    (await idsOf(soql`SELECT Id FROM Contact_Consent__c WHERE Email__c IN ${s.emails}`)).forEach((i) =>
-      consents.add(i),
-    );
-  const all = [...tasks, ...events, ...consents];
-  await removeAll(sf, all);
-  const contacts = ids.length ? await idsOf(soql`SELECT Id FROM Contact WHERE Id IN ${ids}`) : [];
-  await removeAll(sf, contacts);
-  const erased = [...all, ...contacts];
-  let recycleBin: SalesforceErasure['recycleBin'] = erased.length === 0 ? 'nothing' : 'disabled';
-  if (erased.length > 0 && opts.hardDelete) recycleBin = await emptyRecycleBin(sf, erased);
-  return {
+    addConsents(await find(soql`SELECT Id, IsDeleted FROM Contact_Consent__c WHERE Email__c IN ${s.emails}`));
+  const children = [...tasks, ...events, ...consents.values()];
+  const contacts = ids.length ? await find(soql`SELECT Id, IsDeleted FROM Contact WHERE Id IN ${ids}`) : [];
+  // Children first: deleting a Contact would cascade its Tasks and Events, and emptying the bin
+  // refuses a cascade child named with its parent.
+  await removeAll(sf, live(children));
+  await removeAll(sf, live(contacts));
+  const counts = {
     contacts: contacts.length,
     tasks: tasks.length,
     events: events.length,
     consents: consents.size,
-    recycleBin,
+  };
+  if (children.length + contacts.length === 0) return { ...counts, recycleBin: 'nothing' };
+  if (!opts.hardDelete)
+    return {
+      ...counts,
+      recycleBin: 'soft_deleted_only',
+      note: 'PRIVACY_SF_HARD_DELETE is off: the records stay in the recycle bin until Salesforce purges them (15 days).',
+    };
+  // Children in their own call, before the Contacts, for the same reason.
+  const refused: string[] = [];
+  for (const group of [children, contacts]) {
+    const groupIds = group.map((r) => r.Id);
+    refused.push(...(await emptyRecycleBin(sf, groupIds)));
+  }
+  if (refused.length === 0) return { ...counts, recycleBin: 'emptied' };
+  return {
+    ...counts,
+    recycleBin: 'soft_deleted_only',
+    note: `Salesforce refused to empty the recycle bin (${[...new Set(refused)].join(', ')}): the records stay there until Salesforce purges them (15 days). The integration user can empty only its own bin (and its subordinates'), any bin with "Modify All Data".`,
   };
 }
+
+const live = (rs: Found[]) => rs.filter((r) => !r.IsDeleted).map((r) => r.Id);
 
 async function removeAll(sf: SalesforceConnector, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
@@ -120,13 +151,33 @@ async function removeAll(sf: SalesforceConnector, ids: readonly string[]): Promi
   }
 }
 
-/** SOAP `emptyRecycleBin` (jsforce); an org or emulator that refuses it leaves the bin to its 15-day purge. */
-async function emptyRecycleBin(sf: SalesforceConnector, ids: readonly string[]): Promise<'emptied' | 'kept'> {
+/**
+ * Records found deleted may already have left the bin (emptied by an earlier attempt: queryAll
+ * still returns them for about a day) — the answer for those is "not in the recycle bin".
+ */
+const NOT_IN_BIN = new Set(['INVALID_ID_FIELD', 'ENTITY_IS_DELETED']);
+
+/**
+ * SOAP `emptyRecycleBin` for deleted records; returns the error codes of the IDs Salesforce refused
+ * for good (access). A refusal of the whole call by the org (no SOAP access, …) is a refusal too;
+ * transient failures (locks, limits, outages) throw, so the step retries.
+ */
+async function emptyRecycleBin(sf: SalesforceConnector, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  let results;
   try {
-    const conn = await sf.connection();
-    for (let i = 0; i < ids.length; i += 200) await conn.soap.emptyRecycleBin(ids.slice(i, i + 200));
-    return 'emptied';
-  } catch {
-    return 'kept';
+    results = await sf.emptyRecycleBin(ids);
+  } catch (err) {
+    if (err instanceof VendorPermanentError) return [err.code ?? 'refused'];
+    throw err;
   }
+  const errors = results
+    .filter((r) => !r.success)
+    .map((r) => r.errors[0] ?? { statusCode: 'UNKNOWN_EXCEPTION', message: '', fields: [] });
+  const retryable = errors.filter(isRetryableRecordError);
+  if (retryable.length > 0)
+    throw new Error(
+      `Salesforce could not empty the recycle bin for ${retryable.length} record(s) yet: ${retryable[0]!.statusCode}`,
+    );
+  return errors.filter((e) => !NOT_IN_BIN.has(e.statusCode)).map((e) => e.statusCode);
 }
