@@ -18,6 +18,8 @@ export interface GenesysVendor {
   defaultRetryAfterMs: number;
   presenceBulkMax: number;
   reverseLookupMax: number;
+  /** External contacts search: `pageNumber × pageSize` may not exceed this. */
+  searchWindow: number;
   /** Cache of users and wrap-up codes (names change rarely; bounded LRU). */
   directoryCache: { ttlMs: number; maxEntries: number };
   /** Host suffixes that `setEnvironment` accepts (api.<env>); others need `setGateway`. */
@@ -36,6 +38,7 @@ export const genesysVendor = {
   defaultRetryAfterMs: 60_000,
   presenceBulkMax: 50,
   reverseLookupMax: 25,
+  searchWindow: 1000,
   directoryCache: { ttlMs: 5 * 60_000, maxEntries: 5000 },
   apiHostPrefix: 'api.',
 } as const satisfies GenesysVendor;

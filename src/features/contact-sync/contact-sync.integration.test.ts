@@ -80,6 +80,34 @@ const lastSeq = () => gc.requests().at(-1)?.seq ?? 0;
 const sfIds = async () => (await salesforceContacts(t.hub.connectors)).map((r) => r.Id).sort();
 const genesysBySf = () => bySf(gc);
 
+const externalSourceId = async () =>
+  (
+    await t.hub.store.db
+      .selectFrom('contact_sync_state')
+      .select('value')
+      .where('name', '=', 'gc.externalSourceId')
+      .executeTakeFirstOrThrow()
+  ).value;
+
+/** What a run killed during its bulk add leaves: the record's journal row, still `creating`. */
+async function journalCreate(sfId: string): Promise<void> {
+  await t.hub.store.db
+    .insertInto('contact_sync_links')
+    .values({
+      sf_id: sfId,
+      gc_id: null,
+      state: 'creating',
+      base: null,
+      base_hash: null,
+      sf_hash: null,
+      sf_modstamp: 0,
+      gc_modify: null,
+      gc_entity: null,
+      updated_at: Date.now(),
+    })
+    .execute();
+}
+
 void test('initial sync: Genesys holds every contact once, linked; a second run sends no write', async () => {
   const s = sync();
   const first = await s.run({ mode: 'incremental' });
@@ -252,33 +280,13 @@ void test('429 storm and 503 window: no lost or duplicated contact, the limit ne
     { LastName: 'Killed', AccountId: accountId, Email: 'killed@example.test' },
   ]);
   const killedId = extra[0]!.id!;
-  const source = (
-    await t.hub.store.db
-      .selectFrom('contact_sync_state')
-      .select('value')
-      .where('name', '=', 'gc.externalSourceId')
-      .executeTakeFirstOrThrow()
-  ).value;
+  const source = await externalSourceId();
   await t.hub.connectors.genesys!.externalContacts.create({
     lastName: 'Killed',
     workEmail: 'killed@example.test',
     externalIds: [{ externalSource: { id: source }, value: killedId }],
   } as never);
-  await t.hub.store.db
-    .insertInto('contact_sync_links')
-    .values({
-      sf_id: killedId,
-      gc_id: null,
-      state: 'creating',
-      base: null,
-      base_hash: null,
-      sf_hash: null,
-      sf_modstamp: 0,
-      gc_modify: null,
-      gc_entity: null,
-      updated_at: Date.now(),
-    })
-    .execute();
+  await journalCreate(killedId);
   const next = await sync().run({ mode: 'incremental' });
   assert.equal(next.created, 0);
   const by = genesysBySf();
@@ -289,6 +297,58 @@ void test('429 storm and 503 window: no lost or duplicated contact, the limit ne
   assert.deepEqual([...by.keys()].sort(), await sfIds());
   for (const u of gc.usageByClient().filter((x) => x.clientId === 'pb-cs-gc'))
     assert.ok(u.maxPerMinute <= 3000);
+});
+
+void test('a killed run’s creates are found behind a shared number and a common name, not made twice', async () => {
+  const sfc = t.hub.connectors.salesforce!;
+  const gcc = t.hub.connectors.genesys!;
+  const accountId = (await sfc.query<{ Id: string }>(soql`SELECT Id FROM Account LIMIT 1`)).records[0]!.Id;
+  const shared = '+12025550147';
+  // Genesys-only contacts: 30 on the same number (a lookup returns 25) and 130 namesakes (a search
+  // page holds at most 100; the old check read one page of 25).
+  const others = [
+    ...Array.from({ length: 30 }, (_, i) => ({
+      lastName: `Switchboard${i}`,
+      workPhone: { display: shared },
+    })),
+    ...Array.from({ length: 130 }, () => ({ firstName: 'Namesake', lastName: 'Common' })),
+  ];
+  for (let i = 0; i < others.length; i += 100)
+    await gcc.externalContacts.bulkAdd(others.slice(i, i + 100) as never);
+  const made = await sfc.collections.create('Contact', [
+    { LastName: 'Frontdesk', AccountId: accountId, Phone: shared },
+    { FirstName: 'Namesake', LastName: 'Common', AccountId: accountId },
+    { FirstName: 'Namesake', LastName: 'Common', AccountId: accountId, Title: 'never sent' },
+  ]);
+  const [byPhone, byName, neverSent] = made.map((m) => m.id!) as [string, string, string];
+  const source = await externalSourceId();
+  // The first two creates reached Genesys before the kill; the third was journaled, never sent.
+  await gcc.externalContacts.bulkAdd([
+    {
+      lastName: 'Frontdesk',
+      workPhone: { display: shared },
+      externalIds: [{ externalSource: { id: source }, value: byPhone }],
+    },
+    {
+      firstName: 'Namesake',
+      lastName: 'Common',
+      externalIds: [{ externalSource: { id: source }, value: byName }],
+    },
+  ] as never);
+  for (const id of made.map((m) => m.id!)) await journalCreate(id);
+
+  const r = await sync().run({ mode: 'incremental' });
+  assert.equal(r.parked + r.failed + r.skipped, 0);
+  assert.equal(r.created, 1, 'only the create that never reached Genesys is made');
+  const by = genesysBySf();
+  for (const id of [byPhone, byName, neverSent]) assert.equal(by.get(id)?.length, 1, `${id} in Genesys once`);
+  const links = await t.hub.store.db
+    .selectFrom('contact_sync_links')
+    .select(['sf_id', 'gc_id', 'state'])
+    .where('sf_id', 'in', [byPhone, byName, neverSent])
+    .execute();
+  assert.equal(links.length, 3);
+  assert.ok(links.every((l) => l.state === 'linked' && String(by.get(l.sf_id)?.[0]?.id) === l.gc_id));
 });
 
 void test('two Salesforce contacts sharing an e-mail are parked as ambiguous, never created', async () => {

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js';
 import platformClient from 'purecloud-platform-client-v2';
 import type { GenesysConnector } from '../../connectors/genesys/client.ts';
+import { genesysVendor } from '../../connectors/genesys/vendor.ts';
 import type { SalesforceConnector } from '../../connectors/salesforce/client.ts';
 import { soql, soqlFields } from '../../connectors/salesforce/soql.ts';
 import { isVendorError } from '../../connectors/errors.ts';
@@ -337,6 +338,38 @@ export function createSyncEngine(d: EngineDeps) {
       for (const c of res.entities ?? []) if (c.id !== undefined) seen.set(c.id, c);
     }
     return [...seen.values()];
+  }
+
+  /**
+   * The contact a journaled create made, if it reached Genesys: the one carrying this record's
+   * Salesforce ID. Every e-mail and phone is tried (a shared number can fill the 25 a lookup
+   * returns with others), then the name search page by page (a common name fills more than one
+   * page). `complete` is false when the search window ended before the results did: absence is
+   * then not proven.
+   */
+  async function findJournaledCreate(
+    subject: MatchSubject,
+    sourceId: string | undefined,
+  ): Promise<{ found: Contact | undefined; complete: boolean }> {
+    const carries = (c: Contact) => sfIdsOf(c as Json, sourceId).includes(subject.sfId);
+    const keys = [subject.email, ...subject.phones].filter((k): k is string => k !== null && k !== '');
+    for (const key of keys) {
+      const found = await withRetry('reverseLookup', () => d.genesys.externalContacts.reverseLookup(key));
+      const hit = found.find(carries);
+      if (hit !== undefined) return { found: hit, complete: true };
+    }
+    if (subject.lastName === null) return { found: undefined, complete: true };
+    const q = [subject.firstName, subject.lastName].filter((x) => x !== null).join(' ');
+    const pageSize = 100;
+    for (let pageNumber = 1; pageNumber * pageSize <= genesysVendor.searchWindow; pageNumber++) {
+      const res = await withRetry('search', () =>
+        d.genesys.externalContacts.search(q, { pageSize, pageNumber }),
+      );
+      const hit = (res.entities ?? []).find(carries);
+      if (hit !== undefined) return { found: hit, complete: true };
+      if (pageNumber >= (res.pageCount ?? 1)) return { found: undefined, complete: true };
+    }
+    return { found: undefined, complete: false };
   }
 
   async function readSalesforce(
@@ -927,14 +960,29 @@ export function createSyncEngine(d: EngineDeps) {
       // create reached Genesys (a contact carrying its ID), so only the external ID counts.
       const journaled = link?.state === 'creating';
       if (journaled || (await ctx.unknownInGenesys()) > 0) {
-        const found = await lookupCandidates(u.subject);
+        let found: Contact[];
+        if (journaled) {
+          const created = await findJournaledCreate(u.subject, ctx.sourceId);
+          if (!created.complete) {
+            // Creating again could duplicate it; a person decides (replay after a look in Genesys).
+            s.parked++;
+            if (!ctx.dryRun)
+              await issue(
+                ctx.runId,
+                u.r.id,
+                'unverified_create',
+                'a create was sent before an interruption and the search cannot tell whether it landed',
+              );
+            continue;
+          }
+          found = created.found === undefined ? [] : [created.found];
+        } else found = await lookupCandidates(u.subject);
         const linkedRows = await loadLinksByGc(found.map((c) => c.id as string));
         const linkedBy = new Map(linkedRows.map((l) => [l.gc_id as string, l.sf_id]));
         const res = matchContact(
           u.subject,
           found
-            .map((c) => candidateOf(c as Json, ctx.sourceId, linkedBy.get(c.id as string)))
-            .filter((c) => !journaled || c.externalIds.includes(u.r.id)),
+            .map((c) => candidateOf(c as Json, ctx.sourceId, linkedBy.get(c.id as string))),
           { byNameAndAccount: o.matchByNameAndAccount },
         );
         if (res.kind === 'ambiguous') {
