@@ -313,8 +313,7 @@ void test('a killed run’s creates are found behind a shared number and a commo
     })),
     ...Array.from({ length: 130 }, () => ({ firstName: 'Namesake', lastName: 'Common' })),
   ];
-  for (let i = 0; i < others.length; i += 100)
-    await gcc.externalContacts.bulkAdd(others.slice(i, i + 100) as never);
+  for (let i = 0; i < others.length; i += 100) await gcc.externalContacts.bulkAdd(others.slice(i, i + 100));
   const made = await sfc.collections.create('Contact', [
     { LastName: 'Frontdesk', AccountId: accountId, Phone: shared },
     { FirstName: 'Namesake', LastName: 'Common', AccountId: accountId },
