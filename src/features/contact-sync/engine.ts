@@ -981,8 +981,7 @@ export function createSyncEngine(d: EngineDeps) {
         const linkedBy = new Map(linkedRows.map((l) => [l.gc_id as string, l.sf_id]));
         const res = matchContact(
           u.subject,
-          found
-            .map((c) => candidateOf(c as Json, ctx.sourceId, linkedBy.get(c.id as string))),
+          found.map((c) => candidateOf(c as Json, ctx.sourceId, linkedBy.get(c.id as string))),
           { byNameAndAccount: o.matchByNameAndAccount },
         );
         if (res.kind === 'ambiguous') {
