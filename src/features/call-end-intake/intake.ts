@@ -13,6 +13,7 @@ import type { Clock } from '../../platform/jobs/index.ts';
 import { withCorrelation } from '../../platform/trace/context.ts';
 import type { Logger } from '../../platform/log/logger.ts';
 import type { Database, Migration, Store } from '../../platform/store/index.ts';
+import { hotStatement } from '../../platform/store/hot-statement.ts';
 import { verifySignature, type VerifierConfig } from './signatures.ts';
 
 declare module '../../platform/store/schema.ts' {
@@ -107,17 +108,22 @@ export type AcceptResult<T> =
   | { outcome: 'duplicate'; eventId: string }
   | { outcome: 'replayed' };
 
+const insertMessageId = hotStatement(
+  3,
+  (db, [source, messageId, receivedAt]: readonly [string, string, number]) =>
+    db
+      .insertInto('webhook_message_ids')
+      .values({ source, message_id: messageId, received_at: receivedAt })
+      .onConflict((oc) => oc.columns(['source', 'message_id']).doNothing()),
+);
+
 /** The durable accept: message ID, event and jobs in one transaction (group-committed on SQLite). */
 export async function acceptEvent<T>(opts: AcceptOptions<T>): Promise<AcceptResult<T>> {
   const now = opts.clock.now();
   return opts.store.durable(async (trx: Transaction<Database>) => {
     if (opts.messageId !== undefined) {
-      const ins = await trx
-        .insertInto('webhook_message_ids')
-        .values({ source: opts.source, message_id: opts.messageId, received_at: now })
-        .onConflict((oc) => oc.columns(['source', 'message_id']).doNothing())
-        .executeTakeFirst();
-      if (Number(ins.numInsertedOrUpdatedRows ?? 0) === 0) return { outcome: 'replayed' as const };
+      const ins = await insertMessageId(trx, [opts.source, opts.messageId, now]);
+      if (Number(ins.numAffectedRows ?? 0) === 0) return { outcome: 'replayed' as const };
     }
     const ev = await storeInbound(trx, {
       source: opts.source,

@@ -6,6 +6,7 @@
 import { timeOrderedId } from '../ids/time-ordered.ts';
 import type { ColumnType, Kysely, Transaction } from 'kysely';
 import type { Database, Migration } from '../store/index.ts';
+import { hotStatement } from '../store/hot-statement.ts';
 
 declare module '../store/schema.ts' {
   interface Database {
@@ -61,6 +62,32 @@ export interface StoredEvent {
   created: boolean;
 }
 
+const insertEvent = hotStatement(
+  6,
+  (
+    db,
+    [id, source, dedupeKey, body, receivedAt, correlationId]: readonly [
+      string,
+      string,
+      string,
+      string,
+      number,
+      string | null,
+    ],
+  ) =>
+    db
+      .insertInto('inbound_events')
+      .values({
+        id,
+        source,
+        dedupe_key: dedupeKey,
+        body,
+        received_at: receivedAt,
+        correlation_id: correlationId,
+      })
+      .onConflict((oc) => oc.columns(['source', 'dedupe_key']).doNothing()),
+);
+
 /** Stores an inbound event unless its (source, dedupe key) is already there. Call inside `store.durable`. */
 export async function storeInbound(
   trx: Transaction<Database> | Kysely<Database>,
@@ -74,19 +101,15 @@ export async function storeInbound(
   },
 ): Promise<StoredEvent> {
   const id = timeOrderedId();
-  const res = await trx
-    .insertInto('inbound_events')
-    .values({
-      id,
-      source: event.source,
-      dedupe_key: event.dedupeKey,
-      body: event.body,
-      received_at: event.receivedAt,
-      correlation_id: event.correlationId ?? null,
-    })
-    .onConflict((oc) => oc.columns(['source', 'dedupe_key']).doNothing())
-    .executeTakeFirst();
-  if (Number(res.numInsertedOrUpdatedRows ?? 0) > 0) return { id, created: true };
+  const res = await insertEvent(trx, [
+    id,
+    event.source,
+    event.dedupeKey,
+    event.body,
+    event.receivedAt,
+    event.correlationId ?? null,
+  ]);
+  if (Number(res.numAffectedRows ?? 0) > 0) return { id, created: true };
   const existing = await trx
     .selectFrom('inbound_events')
     .select('id')

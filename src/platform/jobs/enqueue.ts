@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
+import { hotStatement } from '../store/hot-statement.ts';
 import { currentCorrelationId } from '../trace/context.ts';
 import { systemClock } from './clock.ts';
 import { signalEnqueued } from './wakeup.ts';
@@ -20,6 +21,55 @@ export interface EnqueueOptions {
   correlationId?: string | null | undefined;
 }
 
+type JobValues = readonly [
+  kind: string,
+  key: string | null,
+  payload: string,
+  state: 'queued',
+  runAt: number,
+  attempts: number,
+  maxAgeMs: number | null,
+  createdAt: number,
+  updatedAt: number,
+  correlationId: string | null,
+];
+
+const jobRow = ([
+  kind,
+  key,
+  payload,
+  state,
+  runAt,
+  attempts,
+  maxAgeMs,
+  createdAt,
+  updatedAt,
+  correlationId,
+]: JobValues) => ({
+  kind,
+  key,
+  payload,
+  state,
+  run_at: runAt,
+  attempts,
+  max_age_ms: maxAgeMs,
+  created_at: createdAt,
+  updated_at: updatedAt,
+  correlation_id: correlationId,
+});
+
+// The insert of every job: on the acknowledgement path, so compiled once (hot-statement.ts).
+const insertJob = hotStatement(10, (db, v: JobValues) =>
+  db.insertInto('jobs').values(jobRow(v)).returning('id'),
+);
+const insertKeyedJob = hotStatement(10, (db, v: JobValues) =>
+  db
+    .insertInto('jobs')
+    .values(jobRow(v))
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('id'),
+);
+
 /**
  * Adds a job. Pass the transaction that writes the state the job belongs to, so both commit together
  * (or neither does): `store.durable((trx) => { …insert event…; return enqueue(trx, 'kind', payload) })`.
@@ -32,33 +82,27 @@ export async function enqueue<K extends JobKind>(
 ): Promise<{ id: string; created: boolean }> {
   const now = (options.clock ?? systemClock).now();
   const runAt = options.runAt === undefined ? now : +options.runAt;
-  const values = {
+  const values = [
     kind,
-    key: options.key ?? null,
-    payload: JSON.stringify(payload),
-    state: 'queued' as const,
-    run_at: runAt,
-    attempts: 0,
-    max_age_ms: options.maxAgeMs ?? null,
-    created_at: now,
-    updated_at: now,
-    correlation_id:
-      options.correlationId === undefined ? (currentCorrelationId() ?? null) : options.correlationId,
-  };
+    options.key ?? null,
+    JSON.stringify(payload),
+    'queued',
+    runAt,
+    0,
+    options.maxAgeMs ?? null,
+    now,
+    now,
+    options.correlationId === undefined ? (currentCorrelationId() ?? null) : options.correlationId,
+  ] as const;
   if (options.key === undefined) {
-    const row = await db.insertInto('jobs').values(values).returning('id').executeTakeFirstOrThrow();
+    const { rows } = await insertJob(db, values);
     signalEnqueued(kind);
-    return { id: String(row.id), created: true };
+    return { id: String(rows[0]?.id), created: true };
   }
-  const inserted = await db
-    .insertInto('jobs')
-    .values(values)
-    .onConflict((oc) => oc.column('key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (inserted !== undefined) {
+  const { rows } = await insertKeyedJob(db, values);
+  if (rows[0] !== undefined) {
     signalEnqueued(kind);
-    return { id: String(inserted.id), created: true };
+    return { id: String(rows[0].id), created: true };
   }
   const existing = await db
     .selectFrom('jobs')
