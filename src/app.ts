@@ -228,6 +228,9 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     genesys: connectors.genesys,
     // Contact resolution asks the screen-pop index before Salesforce (when the mirror is kept).
     contactIndex: sfMirrorConfig(config).enabled ? mirrorContactIndex(screenPop.mirror) : undefined,
+    // Issue 10: a withdrawn consent for `logging` stops the Task. Privacy is registered below; the
+    // check runs only in jobs, after the hub is built.
+    loggingConsent: (subject) => privacy.hasConsent(subject, 'logging'),
   });
 
   const clock = opts.clock ?? systemClock;

@@ -239,3 +239,39 @@ void test('unknown-caller-account and create-contact policies', async () => {
     await hub2.stop();
   }
 });
+
+void test('withdrawn consent for logging: no Task for that caller; other callers are still logged', async () => {
+  const account = e.sf.store.insert('Account', { Name: 'Consent Test Ltd' });
+  const withdrawn = e.sf.store.insert('Contact', {
+    FirstName: 'Quinn',
+    LastName: 'Withdrawn',
+    Phone: '+14155550177',
+    AccountId: account.Id,
+  });
+  const res = await fetch(`${t.url}/v1/privacy/consents/withdraw`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ contactId: withdrawn.Id }),
+  });
+  assert.equal(res.status, 200, await res.text());
+
+  // Found by the flow's attribute and, in another call, live by the caller's number: both skipped.
+  const byAttribute = callEndBody(e, {
+    callerId: '+14155550177',
+    attributes: { contact_id: withdrawn.Id, contact_name: 'Quinn Withdrawn', account_id: account.Id },
+  });
+  const byNumber = callEndBody(e, { callerId: '+14155550177', attributes: {} });
+  const other = callEndBody(e);
+  for (const body of [byAttribute, byNumber, other])
+    assert.equal((await postSigned(`${t.url}/webhook/call-ended`, body)).status, 202);
+  for (const body of [byAttribute, byNumber]) {
+    const j = await job(String(body.conversationId));
+    assert.equal(j.state, 'completed', j.lastError ?? '');
+    assert.deepEqual(j.result, { outcome: 'skipped', reason: 'consent_withdrawn', recording: false });
+    assert.equal(e.tasks().filter((x) => x.Conversation_Id__c === body.conversationId).length, 0);
+  }
+  assert.equal(e.sf.store.get(String(withdrawn.Id))!.Last_Call_Duration__c ?? null, null);
+  const j = await job(String(other.conversationId));
+  assert.equal((j.result as { outcome: string }).outcome, 'logged');
+  assert.equal(e.tasks().filter((x) => x.Conversation_Id__c === other.conversationId).length, 1);
+});

@@ -41,6 +41,11 @@ export interface ActivityLogDeps {
   salesforce: () => SalesforcePort | undefined;
   genesys: () => Pick<GenesysLookups, 'getRecordings'> | undefined;
   contactIndex?: () => ContactIndex | undefined;
+  /**
+   * Consent for the `logging` purpose (privacy's `hasConsent(subject, 'logging')`, wired in
+   * `src/app.ts`); false → no Task is written for that caller (skipped, reason `consent_withdrawn`).
+   */
+  consent?: ((subject: { contactId?: string; phone?: string }) => Promise<boolean>) | undefined;
   /** Job concurrency (default 16: each job is mostly one Salesforce round trip). */
   concurrency?: number;
 }
@@ -85,6 +90,15 @@ export async function recordingLink(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Who a call is about, for the consent question: the resolved contact and the caller's number. */
+function consentSubject(
+  contactId: string | undefined,
+  callerId: string | undefined,
+): { contactId?: string; phone?: string } {
+  const phone = callerId?.replace(/^tel:/i, '');
+  return { ...(contactId ? { contactId } : {}), ...(phone ? { phone } : {}) };
 }
 
 export function registerActivityLog(deps: ActivityLogDeps): { monitor: ActivityMonitor } {
@@ -149,6 +163,8 @@ export function registerActivityLog(deps: ActivityLogDeps): { monitor: ActivityM
         }
       }
     }
+    if (deps.consent && !(await deps.consent(consentSubject(contact.id, event.callerId))))
+      return { outcome: 'skipped', reason: 'consent_withdrawn', recording: false };
     const recordingUrl = await recordingLink(deps.genesys(), event, s.recordingTimeoutMs, ctx.log);
     const write = {
       conversationId: event.conversationId,

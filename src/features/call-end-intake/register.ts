@@ -42,6 +42,8 @@ export interface CallLoggingDeps {
   genesys?: GenesysConnector | undefined;
   /** The screen-pop index (sf-mirror) when the hub has one. */
   contactIndex?: ContactIndex | undefined;
+  /** Consent for the `logging` purpose (privacy); a caller who withdrew it gets no Task. */
+  loggingConsent?: ((subject: { contactId?: string; phone?: string }) => Promise<boolean>) | undefined;
 }
 
 export async function registerCallLogging(deps: CallLoggingDeps): Promise<void> {
@@ -63,6 +65,7 @@ export async function registerCallLogging(deps: CallLoggingDeps): Promise<void> 
     salesforce: () => deps.salesforce,
     genesys: () => deps.genesys,
     contactIndex: () => deps.contactIndex,
+    consent: deps.loggingConsent,
   });
   await registerSupportResult(deps.app, {
     ...common,
