@@ -296,6 +296,7 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     log,
     clock,
     alerts,
+    metrics,
     salesforce: connectors.salesforce,
     genesys: connectors.genesys,
     // Issue 10: a withdrawn consent (PRIVACY_CONSENT_PURPOSES maps `sync` to its type) stops that contact's sync.

@@ -201,6 +201,32 @@ describe('Genesys sandbox through the official SDK', () => {
     assert.equal(all.entities?.length, 10);
   });
 
+  it('scans every contact page by page with a cursor, past the search window; bad limit or cursor → 400', async () => {
+    gc.seed({ externalContacts: 1200 });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await contacts.getExternalcontactsScanContacts({
+        limit: 200,
+        ...(cursor ? { cursor } : {}),
+      });
+      seen.push(...(page.entities ?? []).map((e) => String(e.id)));
+      cursor = page.cursors?.after;
+      pages++;
+    } while (cursor !== undefined);
+    assert.equal(seen.length, 1200);
+    assert.equal(new Set(seen).size, 1200);
+    assert.equal(pages, 6);
+    const search = await contacts.getExternalcontactsContacts({ pageSize: 1, pageNumber: 1 });
+    assert.equal(search.total, 1200);
+    for (const opts of [{ limit: 5 }, { limit: 201 }, { cursor: 'not-a-cursor' }])
+      await assert.rejects(contacts.getExternalcontactsScanContacts(opts), (e: { status?: number }) => {
+        assert.equal(e.status, 400);
+        return true;
+      });
+  });
+
   it('claims and releases identifiers, and links contacts to an external source', async () => {
     const source = await contacts.postExternalcontactsExternalsources({ name: 'CRM' });
     assert.ok(source.id);

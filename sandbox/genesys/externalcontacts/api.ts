@@ -1,6 +1,6 @@
 /**
- * `/api/v2/externalcontacts`: contacts CRUD and PATCH `changes[]`, search `q`, reverse
- * whitepages lookup, identifier lookup / claim / release, bulk add|update|remove|get with
+ * `/api/v2/externalcontacts`: contacts CRUD and PATCH `changes[]`, search `q`, the cursor scan of
+ * every contact, reverse whitepages lookup, identifier lookup / claim / release, bulk add|update|remove|get with
  * per-entity results, and external sources.
  */
 import { randomUUID } from 'node:crypto';
@@ -19,6 +19,25 @@ const LOOKUP_MAX = 25;
 /** Search paging: pageNumber × pageSize ≤ 1000 (documented). */
 const SEARCH_WINDOW = 1000;
 const SORT_FIELDS = ['firstName', 'lastName', 'createDate', 'modifyDate'];
+/** Scan: `limit` 10–200 (default 100); each page's cursor lives 24 h (documented). */
+const SCAN_LIMITS = { min: 10, max: 200, def: 100 };
+const CURSOR_TTL_MS = 24 * 3_600_000;
+
+/** The scan's opaque cursor: the last ID returned and when it was issued. */
+const encodeCursor = (after: string, at: number) =>
+  Buffer.from(JSON.stringify({ after, at })).toString('base64url');
+function decodeCursor(cursor: string, now: number): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badRequest('cursor is not valid');
+  }
+  const c = parsed as { after?: unknown; at?: unknown };
+  if (typeof c.after !== 'string' || typeof c.at !== 'number') throw badRequest('cursor is not valid');
+  if (now - c.at > CURSOR_TTL_MS) throw badRequest('cursor has expired');
+  return c.after;
+}
 
 /** The writable part of a stored contact (what PUT would send back). */
 function writable(c: Contact): ContactBody {
@@ -130,6 +149,25 @@ export function registerExternalContacts(d: Deps): void {
       lastUri: uri(pageCount),
       ...(pageNumber < pageCount ? { nextUri: uri(pageNumber + 1) } : {}),
       ...(pageNumber > 1 ? { previousUri: uri(pageNumber - 1) } : {}),
+    };
+  });
+
+  // Every contact, in a stable order (by ID), page by page: the one listing not capped by the search window.
+  app.get(`${BASE}/scan/contacts`, async (req) => {
+    const q = query(req);
+    const limit = intParam(q.limit, 'limit', SCAN_LIMITS.def, SCAN_LIMITS.min, SCAN_LIMITS.max);
+    const cursor = strParam(q, 'cursor');
+    const after = cursor === undefined ? undefined : decodeCursor(cursor, d.now());
+    const ids = [...contacts.contacts.keys()].filter((id) => after === undefined || id > after).sort();
+    const entities = ids.slice(0, limit).map((id) => contact(id));
+    const last = entities.at(-1);
+    const next = ids.length > limit && last ? encodeCursor(last.id, d.now()) : undefined;
+    const uri = (c: string | undefined) =>
+      `${BASE}/scan/contacts?limit=${limit}${c === undefined ? '' : `&cursor=${c}`}`;
+    return {
+      entities,
+      selfUri: uri(cursor),
+      ...(next === undefined ? {} : { cursors: { after: next }, nextUri: uri(next) }),
     };
   });
 

@@ -1,5 +1,5 @@
 /**
- * External contacts: CRUD, PATCH changes, bulk with per-record results, search and reverse
+ * External contacts: CRUD, PATCH changes, bulk with per-record results, search, the cursor scan and reverse
  * lookup. Bulk calls are chunked by `genesysVendor.bulkBatchSize`; every entity gets its own
  * result (the platform answers 200 with per-entity failures).
  */
@@ -134,6 +134,20 @@ export function externalContactOperations(core: GenesysCore) {
         if (typeof q !== 'string' || q.trim() === '')
           throw invalidInput('genesys', 'externalContacts.search', 'q must be a non-empty string');
         return core.call('externalContacts.search', () => api().getExternalcontactsContacts({ q, ...opts }));
+      },
+      /**
+       * One page of every contact (the scan API, not capped by the search window): `limit` 10–200;
+       * `after` is the cursor for the next page, undefined after the last one.
+       */
+      async scanPage(
+        opts: { cursor?: string | undefined; limit?: number } = {},
+      ): Promise<{ entities: Contact[]; after: string | undefined }> {
+        const { cursor, limit = 200 } = opts;
+        const res = await core.call('externalContacts.scan', () =>
+          api().getExternalcontactsScanContacts({ limit, ...(cursor === undefined ? {} : { cursor }) }),
+        );
+        const entities = res.entities ?? [];
+        return { entities, after: entities.length > 0 ? res.cursors?.after : undefined };
       },
       /** Contacts by e-mail, phone (any format) or identifier; at most 25. */
       async reverseLookup(value: string): Promise<Contact[]> {

@@ -1,6 +1,7 @@
 /**
  * `patchbay sync run [--full] [--dry-run] [--direction sf-to-gc|both]`, `sync runs`,
- * `sync conflicts [--open]`, `sync resolve <id> --side salesforce|genesys | --value V`.
+ * `sync conflicts [--open]`, `sync resolve <id> --side salesforce|genesys | --value V`,
+ * `sync reconcile [--limit N]`.
  */
 import type { CommandSpec } from '../../cli/commands.ts';
 import { UsageError } from '../../cli/commands.ts';
@@ -124,6 +125,20 @@ export const contactSyncCommands: CommandSpec[] = [
       );
       console.log(JSON.stringify(res));
       return 0;
+    },
+  },
+  {
+    path: ['sync', 'reconcile'],
+    usage: 'sync reconcile [--limit N]',
+    summary:
+      'Read both systems whole and list the drift from the links (counts, per-record hashes); writes nothing. Exit 1 when there is drift.',
+    options: { ...configOption, limit: { type: 'string' } },
+    async run({ values }) {
+      const limit = values.limit === undefined ? 100 : Number(values.limit);
+      if (!Number.isInteger(limit) || limit < 0) throw new UsageError('--limit must be a whole number');
+      const report = await withSync(values, (s) => s.reconcile({ limit }));
+      console.log(JSON.stringify(report, null, 2));
+      return report.drift.total > 0 ? 1 : 0;
     },
   },
 ];

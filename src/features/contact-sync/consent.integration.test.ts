@@ -143,3 +143,18 @@ void test('withdrawn consent: the contact is no longer created or updated in Gen
   const skipped = (await issuesOf('consent_withdrawn')).filter((i) => i.run_id === second.runId);
   assert.deepEqual(skipped.map((i) => i.sf_id).sort(), [withdrawnId, newWithdrawnId].sort());
 });
+
+void test('the runs are counted on /metrics: runs by status, records by outcome, duration, last success', async () => {
+  const metrics = await (await fetch(`${t.url}/metrics`)).text();
+  const value = (re: RegExp) => Number(re.exec(metrics)?.[1] ?? NaN);
+  assert.equal(
+    value(/^patchbay_contact_sync_runs_total\{status="completed",mode="incremental"\} (\d+)$/m),
+    2,
+  );
+  assert.ok(value(/^patchbay_contact_sync_records_total\{outcome="created"\} (\d+)$/m) >= 2);
+  assert.equal(value(/^patchbay_contact_sync_records_total\{outcome="skipped"\} (\d+)$/m), 2);
+  assert.equal(value(/^patchbay_contact_sync_run_duration_seconds_count (\d+)$/m), 2);
+  assert.ok(value(/^patchbay_contact_sync_api_calls_total\{system="genesys"\} (\d+)$/m) > 0);
+  const last = value(/^patchbay_contact_sync_last_success_timestamp_seconds (\d+)$/m);
+  assert.ok(Math.abs(last - Date.now() / 1000) < 120, `last success ${last}`);
+});

@@ -23,6 +23,7 @@ import type { Store } from '../../platform/store/index.ts';
 import { salesforceFields, type Direction, type FieldMapping } from './mapping.ts';
 import { duplicateEmails, matchContact, type Candidate, type MatchSubject } from './match.ts';
 import { mergeRecord, type Conflict, type Strategy, type Winner } from './merge.ts';
+import { vendorRetry } from './backoff.ts';
 import { createBatcher, createPipeline, type Batcher, type Pipeline } from './pipeline.ts';
 import { bulkErrorAction, chunk, compareWatermark, parseTime, querySince, type Watermark } from './plan.ts';
 import {
@@ -237,23 +238,7 @@ export function createSyncEngine(d: EngineDeps) {
     });
   }
 
-  /** Runs one vendor call, waiting out 429 (`Retry-After`) and 503 windows; other errors propagate. */
-  async function withRetry<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (err) {
-        const status = isVendorError(err) ? err.status : undefined;
-        const retryable =
-          err instanceof RetryableError &&
-          (status === 429 || status === 503 || status === 502 || status === 504);
-        if (!retryable || attempt >= o.maxAttempts) throw err;
-        const wait = Math.min(60_000, err.retryAfterMs ?? Math.min(30_000, 1000 * 2 ** (attempt - 1)));
-        log.warn({ operation: name, status, attempt, waitMs: wait }, 'contact-sync: backing off');
-        await sleep(wait);
-      }
-    }
-  }
+  const withRetry = vendorRetry({ maxAttempts: o.maxAttempts, sleep, log });
 
   async function externalSourceId(dryRun: boolean): Promise<string | undefined> {
     const cached = await getState(STATE.sourceId);

@@ -10,6 +10,7 @@ import type { Alerts } from '../../platform/alerts/index.ts';
 import type { Config } from '../../platform/config/load.ts';
 import { enqueue, type Clock, type Queue, type Scheduler } from '../../platform/jobs/index.ts';
 import type { Logger } from '../../platform/log/logger.ts';
+import type { Metrics } from '../../platform/metrics/registry.ts';
 import type { Store } from '../../platform/store/index.ts';
 import { contactSyncConfig } from './config.ts';
 import './jobs.ts';
@@ -31,6 +32,7 @@ export interface ContactSyncRegistration {
   log: Logger;
   clock: Clock;
   alerts: Alerts;
+  metrics?: Metrics | undefined;
   salesforce: SalesforceConnector | undefined;
   genesys: GenesysConnector | undefined;
   /** Consent for the `sync` purpose (privacy's `hasConsent(subject, 'sync')`, wired in `src/app.ts`). */
@@ -59,6 +61,7 @@ export async function registerContactSync(r: ContactSyncRegistration): Promise<C
     salesforce: r.salesforce,
     genesys: r.genesys,
     alerts: r.alerts,
+    metrics: r.metrics,
     options: cfg.options,
     consent: r.consent,
   });

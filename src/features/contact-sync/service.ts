@@ -10,6 +10,7 @@ import { HttpError } from '../../platform/http/errors.ts';
 import { RetryableError, type Clock } from '../../platform/jobs/index.ts';
 import { createLeaderElection } from '../../platform/leader/index.ts';
 import type { Logger } from '../../platform/log/logger.ts';
+import type { Metrics } from '../../platform/metrics/registry.ts';
 import type { Store } from '../../platform/store/index.ts';
 import {
   createSyncEngine,
@@ -18,6 +19,8 @@ import {
   type RunRequest,
   type RunSummary,
 } from './engine.ts';
+import { createSyncMetrics } from './metrics.ts';
+import { reconcile as reconcileSides, type ReconcileReport } from './reconcile.ts';
 import { applyToGenesys, toSalesforce, type Value, type Values } from './values.ts';
 
 export interface ContactSyncDeps {
@@ -27,6 +30,8 @@ export interface ContactSyncDeps {
   salesforce: SalesforceConnector | undefined;
   genesys: GenesysConnector | undefined;
   alerts?: Alerts | undefined;
+  /** Prometheus metrics of the runs (the hub's registry); absent in one-off CLI processes. */
+  metrics?: Metrics | undefined;
   options: ContactSyncOptions;
   sleep?: (ms: number) => Promise<void>;
   /** Consent for the `sync` purpose (from the composition root); absent = every contact may be synced. */
@@ -41,6 +46,7 @@ const LEASE_MS = 15_000;
 
 export function createContactSync(d: ContactSyncDeps) {
   const db = d.store.db;
+  const metrics = d.metrics ? createSyncMetrics(d.metrics) : undefined;
   const engine =
     d.salesforce && d.genesys
       ? createSyncEngine({
@@ -78,7 +84,15 @@ export function createContactSync(d: ContactSyncDeps) {
       if (!lease.isLeader())
         throw new RetryableError('contact-sync: another run is in progress', { retryAfterMs: 60_000 });
       await closeInterruptedRuns();
-      const summary = await engine.run({ ...req, holdsLease: () => lease.isLeader() });
+      const started = d.clock.now();
+      let summary: RunSummary;
+      try {
+        summary = await engine.run({ ...req, holdsLease: () => lease.isLeader() });
+      } catch (err) {
+        metrics?.failed(req.mode ?? 'incremental', d.clock.now() - started);
+        throw err;
+      }
+      metrics?.completed(summary, d.clock.now());
       await health(summary);
       return summary;
     } finally {
@@ -266,7 +280,28 @@ export function createContactSync(d: ContactSyncDeps) {
     };
   }
 
-  return { run, listRuns, listConflicts, resolveConflict, status };
+  /** Both systems read whole and compared with the links: the drift, without writing anything. */
+  async function reconcile(opts: { limit?: number } = {}): Promise<ReconcileReport> {
+    if (!d.salesforce || !d.genesys)
+      throw new HttpError('unavailable', 'Contact sync needs SALESFORCE_* and GENESYS_* settings');
+    return reconcileSides(
+      {
+        store: d.store,
+        log: d.log,
+        clock: d.clock,
+        salesforce: d.salesforce,
+        genesys: d.genesys,
+        mapping: d.options.mapping,
+        region: d.options.region,
+        externalSourceName: d.options.externalSourceName,
+        maxAttempts: d.options.maxAttempts,
+        ...(d.sleep ? { sleep: d.sleep } : {}),
+      },
+      opts,
+    );
+  }
+
+  return { run, listRuns, listConflicts, resolveConflict, status, reconcile };
 }
 
 export type ContactSync = ReturnType<typeof createContactSync>;
