@@ -3,8 +3,9 @@
  * (a) Patchbay's data action at a fixed 1,000 req/s and at max throughput; (b) the seed's approach,
  * a live lookup through the Salesforce sandbox's Apex REST `contact-lookup` with 150 ms injected
  * latency; (c) a no-op route on the same hub server. Prints one JSON line.
- * The fixed-rate runs use the open-loop generator (`_open-loop.ts`: fractional-ms latencies, load
- * offered on schedule whatever the server does); the max-throughput runs use autocannon.
+ * The fixed-rate runs use the open-loop generator (`_open-loop.ts`, a small C program: fractional-ms
+ * latencies from each request's due time, load offered on schedule whatever the server does); the
+ * max-throughput runs use autocannon.
  * Options (environment; `_load.ts` owns argv): BENCH_CONTACTS (default 100000), BENCH_SECONDS per run (default 10).
  * Profile the hub side with `node --cpu-prof bench/screen-pop.ts` (the hub runs in this process).
  */
