@@ -2,11 +2,12 @@
  * Data action credentials as Genesys can send them: a User Defined header token, or Basic.
  * Comparisons are constant time over SHA-256 digests (equal lengths whatever the input).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ScreenPopConfig } from './config.ts';
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+// One-shot `hash`: a Hash object per request cost several times the digest itself (every call pops a screen).
+const digest = (s: string): Buffer => hash('sha256', s, 'buffer');
 
 /**
  * The check for the configured credentials: true when the request carries one. With none configured,

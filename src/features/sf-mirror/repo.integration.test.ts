@@ -85,3 +85,17 @@ testEachDialect(
   },
   { migrations: sfMirrorMigrations },
 );
+
+testEachDialect(
+  'a number shared by several contacts lists the most recently changed first, ties by ID, up to the limit',
+  async (_t, { store }) => {
+    const repo = createMirrorRepo(store);
+    const shared = '+14155550144';
+    await repo.apply([row('003F', 40, [shared]), row('003D', 40, [shared]), row('003E', 50, [shared])], 1);
+    const all = await repo.findByPhone(shared, 5);
+    assert.deepEqual([all.total, all.contacts.map((c) => c.id)], [3, ['003E', '003D', '003F']]);
+    const two = await repo.findByPhone(shared, 2);
+    assert.deepEqual([two.total, two.contacts.map((c) => c.id)], [3, ['003E', '003D']]);
+  },
+  { migrations: sfMirrorMigrations },
+);

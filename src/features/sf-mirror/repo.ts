@@ -3,6 +3,7 @@
  * tombstones, phone-key lookups and the sync state.
  */
 import { sql } from 'kysely';
+import { hotRead } from '../../platform/store/hot-statement.ts';
 import type { Store } from '../../platform/store/index.ts';
 import type { SfMirrorContactsTable } from './migrations.ts';
 import type { MirrorRow, Watermark } from './model.ts';
@@ -35,6 +36,26 @@ type ContactRow = Pick<
 > & { modstamp: number | string };
 
 const CHUNK = 400;
+
+/** Live contacts holding a phone key (at most 1,000 rows: a guard, not a page). */
+const findByPhoneKey = hotRead(1, (db, [key]: readonly [string]) =>
+  db
+    .selectFrom('sf_mirror_phones as p')
+    .innerJoin('sf_mirror_contacts as c', 'c.id', 'p.contact_id')
+    .select([
+      'c.id',
+      'c.first_name',
+      'c.last_name',
+      'c.email',
+      'c.account_id',
+      'c.account_name',
+      'c.tier',
+      'c.modstamp',
+    ])
+    .where('p.phone_key', '=', key)
+    .where('c.deleted', '=', sql.lit(0))
+    .limit(sql.lit(1000)),
+);
 
 /** In an upsert: the stored account name is kept when it is of the same account and read later. */
 const keepAccount = sql<boolean>`sf_mirror_contacts.account_id = excluded.account_id AND sf_mirror_contacts.account_modstamp > COALESCE(excluded.account_modstamp, -1)`;
@@ -215,18 +236,15 @@ export function createMirrorRepo(store: Store): MirrorRepo {
     },
 
     async findByPhone(key, limit) {
-      // The hot path of every call (screen pop): a raw statement, not the query builder, whose
-      // per-call compilation cost more than the indexed read itself, on the store's reader (on
-      // SQLite a read connection on this thread: no round trip to the writer's). A contact holding the number
-      // in two fields comes twice; the duplicates are dropped here rather than by a DISTINCT sort.
-      const { rows } = await sql<ContactRow>`
-        SELECT c.id, c.first_name, c.last_name, c.email, c.account_id, c.account_name, c.tier, c.modstamp
-        FROM sf_mirror_phones p JOIN sf_mirror_contacts c ON c.id = p.contact_id
-        WHERE p.phone_key = ${key} AND c.deleted = 0
-        ORDER BY c.modstamp DESC, c.id
-        LIMIT 1000`.execute(store.reader);
+      // The hot path of every call (screen pop), on the store's reader (on SQLite a read connection
+      // on this thread: no round trip to the writer's). A contact holding the number in two fields
+      // comes twice; the few rows are deduplicated and ordered here rather than by a sort in SQL.
+      const rows = await findByPhoneKey(store, [key]);
       const seen = new Set<string>();
       const unique = rows.filter((r) => !seen.has(r.id) && seen.add(r.id));
+      unique.sort(
+        (a, b) => Number(b.modstamp) - Number(a.modstamp) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      );
       return { contacts: unique.slice(0, limit).map(toContact), total: unique.length };
     },
 

@@ -13,6 +13,7 @@
  * such a column out): pass `null`.
  */
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import type { Store } from './index.ts';
 import type { Database } from './schema.ts';
 
 export type HotStatement<P extends readonly unknown[], R> = (
@@ -24,9 +25,30 @@ export function hotStatement<P extends readonly unknown[], R>(
   arity: P['length'],
   build: (db: Kysely<Database>, params: P) => Compilable<R>,
 ): HotStatement<P, R> {
+  const text = compiledOnce(arity, build);
+  return async (db, params) => db.executeQuery<R>(CompiledQuery.raw(text(db, params), [...params]));
+}
+
+/**
+ * A read of a request's hot path, compiled like a hot statement and run on the store's reader
+ * (`store.reader.all`), past Kysely's executor. Rows may have a null prototype.
+ */
+export function hotRead<P extends readonly unknown[], R>(
+  arity: P['length'],
+  build: (db: Kysely<Database>, params: P) => Compilable<R>,
+): (store: Pick<Store, 'db' | 'reader'>, params: P) => Promise<R[]> {
+  const text = compiledOnce(arity, build);
+  return (store, params) => store.reader.all<R>(CompiledQuery.raw(text(store.db, params), [...params]));
+}
+
+/** The statement's SQL text for `db`'s dialect, compiled at its first use there and checked. */
+function compiledOnce<P extends readonly unknown[], R>(
+  arity: number,
+  build: (db: Kysely<Database>, params: P) => Compilable<R>,
+): (db: Kysely<Database>, params: P) => string {
   // Per adapter class: the SQL text depends only on the dialect's query compiler.
   const compiled = new WeakMap<object, string>();
-  return async (db, params) => {
+  return (db, params) => {
     if (params.length !== arity)
       throw new Error(`hot statement: ${arity} parameters expected, ${params.length} given`);
     const dialect = db.getExecutor().adapter.constructor;
@@ -42,6 +64,6 @@ export function hotStatement<P extends readonly unknown[], R>(
       text = query.sql;
       compiled.set(dialect, text);
     }
-    return db.executeQuery<R>(CompiledQuery.raw(text, [...params]));
+    return text;
   };
 }

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, sql, Transaction } from 'kysely';
+import { Kysely, sql, Transaction, type CompiledQuery } from 'kysely';
 import { createGroupCommit } from './group-commit.ts';
 import { listPendingMigrations, runMigrations, type Dialect, type Migration } from './migrate.ts';
 import { CurrentSchemaPostgresDialect } from './postgres-dialect.ts';
@@ -29,6 +29,11 @@ export interface StoreConfig {
   busyTimeoutMs?: number | undefined;
 }
 
+/** Runs a compiled read (see `hotRead` in hot-statement.ts); rows may have a null prototype. */
+export interface HotReader {
+  all<R>(query: CompiledQuery<R>): Promise<R[]>;
+}
+
 export interface Store {
   db: Kysely<Database>;
   /**
@@ -36,7 +41,7 @@ export interface Store {
    * connection that never waits for the writer's (held by a transaction or a group commit batch); on
    * PostgreSQL the same pool as `db`. Never write through it, never scan with it.
    */
-  reader: Kysely<Database>;
+  reader: HotReader;
   dialect: Dialect;
   /** Platform migrations plus the given (features'), in name order. */
   migrate(migrations?: readonly Migration[]): Promise<{ applied: string[] }>;
@@ -70,7 +75,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
     return makeStore({
       db,
-      reader: db,
+      reader: readerOf(db),
       dialect: 'postgres',
       durable: (fn) => db.transaction().execute(fn),
       close: () => db.destroy(),
@@ -101,7 +106,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       : await startCheckpointer({ path: config.sqlitePath, intervalMs: SQLITE_CHECKPOINT_INTERVAL_MS });
   return makeStore({
     db,
-    reader: reader?.db ?? db,
+    reader: reader ?? readerOf(db),
     dialect: 'sqlite',
     durable: (fn) => group.run(fn),
     async close() {
@@ -114,9 +119,14 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   });
 }
 
+/** Reads through Kysely's executor: PostgreSQL's pool, or SQLite's only connection when in memory. */
+function readerOf(db: Kysely<Database>): HotReader {
+  return { all: async <R>(query: CompiledQuery<R>) => (await db.executeQuery(query)).rows };
+}
+
 function makeStore(parts: {
   db: Kysely<Database>;
-  reader: Kysely<Database>;
+  reader: HotReader;
   dialect: Dialect;
   durable: <T>(fn: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
   /** Finishes pending work, then closes every connection. */
