@@ -109,6 +109,16 @@ const hitsBefore = await indexHits();
 const lookup1000 = await runOpenLoop({ ...lookupReq, body: bodies, ...fixed });
 // Every measured lookup must have been answered by the index (not a miss, not an error).
 const lookup1000IndexHits = (await indexHits()) - hitsBefore;
+// The same fixed rate while the hub commits 50 writes a second (as call ends would): each commit by
+// the writer empties the reader's page cache, so lookups read some pages from the file again.
+await sql`create table bench_writes (at bigint not null)`.execute(hub.store.db);
+const writer = setInterval(() => {
+  void hub.store.durable((trx) => sql`insert into bench_writes (at) values (${Date.now()})`.execute(trx));
+}, 20);
+const lookup1000Writes = await runOpenLoop({ ...lookupReq, body: bodies, ...fixed });
+clearInterval(writer);
+const { n: writes } = (await sql<{ n: number }>`select count(*) as n from bench_writes`.execute(hub.store.db))
+  .rows[0] ?? { n: 0 };
 const noopMax = await runLoad({ ...noopReq, ...callersInTurn, ...max });
 const lookupMax = await runLoad({ ...lookupReq, ...callersInTurn, ...max });
 const seedApex = await runLoad({
@@ -145,6 +155,7 @@ console.log(
     value: lookup1000.p99Ms,
     baseline: seedApex.p99Ms,
     lookup1000: { ...fixedFig(lookup1000), callers: bodies.length, indexHits: lookup1000IndexHits },
+    lookup1000With50WritesPerS: { ...fixedFig(lookup1000Writes), writes: Number(writes) },
     lookupMax: fig(lookupMax),
     seedApexLive150ms: fig(seedApex),
     noop1000: fixedFig(noop1000),

@@ -60,6 +60,15 @@ const findByPhoneKey = hotRead(1, (db, [key]: readonly [string]) =>
 /** In an upsert: the stored account name is kept when it is of the same account and read later. */
 const keepAccount = sql<boolean>`sf_mirror_contacts.account_id = excluded.account_id AND sf_mirror_contacts.account_modstamp > COALESCE(excluded.account_modstamp, -1)`;
 
+/** Each contact once, the most recently changed first (ties by ID). */
+function newestFirst(rows: readonly ContactRow[]): ContactRow[] {
+  const seen = new Set<string>();
+  const unique = rows.filter((r) => !seen.has(r.id) && seen.add(r.id));
+  return unique.sort(
+    (a, b) => Number(b.modstamp) - Number(a.modstamp) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
+
 function chunks<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
@@ -240,11 +249,7 @@ export function createMirrorRepo(store: Store): MirrorRepo {
       // on this thread: no round trip to the writer's). A contact holding the number in two fields
       // comes twice; the few rows are deduplicated and ordered here rather than by a sort in SQL.
       const rows = await findByPhoneKey(store, [key]);
-      const seen = new Set<string>();
-      const unique = rows.filter((r) => !seen.has(r.id) && seen.add(r.id));
-      unique.sort(
-        (a, b) => Number(b.modstamp) - Number(a.modstamp) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-      );
+      const unique = rows.length < 2 ? rows : newestFirst(rows);
       return { contacts: unique.slice(0, limit).map(toContact), total: unique.length };
     },
 
