@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { testEachDialect } from '../../../test/support/databases.ts';
 import { intakeMigrations } from '../../features/call-end-intake/intake.ts';
-import { hotStatement } from './hot-statement.ts';
+import { hotRead, hotStatement } from './hot-statement.ts';
 
 const insertMessageId = hotStatement(
   3,
@@ -52,6 +52,33 @@ testEachDialect(
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     assert.equal(Number(n), 0, 'nothing was written');
+  },
+  { migrations: intakeMigrations },
+);
+
+testEachDialect(
+  'a hot read returns the committed rows its parameters select, and refuses a builder that drops one',
+  async (_t, { store }) => {
+    const bySource = hotRead(1, (db, [source]: readonly [string]) =>
+      db.selectFrom('webhook_message_ids').select('message_id').where('source', '=', source),
+    );
+    await store.durable(async (trx) => {
+      await insertMessageId(trx, ['bench', 'm-1', 1]);
+      await insertMessageId(trx, ['other', 'm-2', 2]);
+    });
+    assert.deepEqual(
+      (await bySource(store, ['bench'])).map((r) => r.message_id),
+      ['m-1'],
+    );
+    assert.deepEqual(
+      (await bySource(store, ['other'])).map((r) => r.message_id),
+      ['m-2'],
+    );
+    assert.deepEqual(await bySource(store, ['none']), []);
+    const dropped = hotRead(1, (db, [_source]: readonly [string]) =>
+      db.selectFrom('webhook_message_ids').select('message_id').where('source', '=', 'fixed'),
+    );
+    await assert.rejects(dropped(store, ['bench']), /each of its 1 parameters once, in order/);
   },
   { migrations: intakeMigrations },
 );

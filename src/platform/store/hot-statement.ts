@@ -38,7 +38,7 @@ export function hotRead<P extends readonly unknown[], R>(
   build: (db: Kysely<Database>, params: P) => Compilable<R>,
 ): (store: Pick<Store, 'db' | 'reader'>, params: P) => Promise<R[]> {
   const text = compiledOnce(arity, build);
-  return (store, params) => store.reader.all<R>(CompiledQuery.raw(text(store.db, params), [...params]));
+  return async (store, params) => store.reader.all<R>(CompiledQuery.raw(text(store.db, params), [...params]));
 }
 
 /** The statement's SQL text for `db`'s dialect, compiled at its first use there and checked. */
