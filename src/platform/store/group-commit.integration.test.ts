@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { sql, type Kysely } from 'kysely';
 import { testEachDialect } from '../../../test/support/databases.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { openStore, type Migration } from './index.ts';
+import { openSqliteConnection } from './sqlite-connection.ts';
+import { sqliteHandles } from './sqlite-dialect.ts';
 
 interface Events {
   events: { id: string; body: string };
@@ -117,6 +120,66 @@ testEachDialect(
       assert.ok(await other.selectFrom('events').select('id').where('id', '=', id).executeTakeFirst());
   },
 );
+
+test('SQLite: calls queued while the disk flushes an earlier commit join the open transaction, up to the batch limit', async () => {
+  const connection = openSqliteConnection({ path: ':memory:', busyTimeoutMs: 1_000 });
+  const { db, shared } = sqliteHandles(connection);
+  // The disk's state is ours to set: busy (an earlier commit's flush still running) until we end it.
+  let endFlush!: () => void;
+  let disk: Promise<void> | undefined = new Promise<void>((resolve) => (endFlush = resolve));
+  let commits = 0;
+  const group = createGroupCommit(
+    db,
+    shared,
+    {
+      begin: () => connection.run('begin immediate', []),
+      commitDeferred: () => ((commits += 1), connection.commitDeferred()),
+      flushing: () => disk,
+    },
+    3,
+  );
+  try {
+    await sql`create table events (id text primary key, body text not null)`.execute(db);
+    const settledIds: string[] = [];
+    const write = (id: string) =>
+      group
+        .run(async (trx) => {
+          await (trx as unknown as Kysely<Events>).insertInto('events').values({ id, body: 'x' }).execute();
+          return commits; // the commits made before this call's transaction: the same within one
+        })
+        .then((marker) => (settledIds.push(id), marker));
+    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const first = write('a');
+    await turn();
+    await turn();
+    const second = write('b'); // a later turn, while the disk is still busy: joins a's transaction
+    await turn();
+    await turn();
+    assert.deepEqual(settledIds, [], 'nothing is acknowledged before its commit');
+    assert.equal(commits, 0, 'the transaction stays open while the disk is busy');
+    const third = write('c'); // fills the batch (three): it commits at once, busy disk or not
+    const fourth = write('d'); // so d waits for a transaction of its own
+    await turn();
+    await turn();
+    assert.equal(commits, 1);
+    assert.deepEqual(settledIds.sort(), ['a', 'b', 'c']);
+    disk = undefined;
+    endFlush();
+    const markers = await Promise.all([first, second, third, fourth]);
+    assert.equal(new Set(markers.slice(0, 3)).size, 1, 'a, b and c committed together');
+    assert.notEqual(markers[3], markers[0], 'd had a transaction of its own');
+    assert.equal(commits, 2);
+    const ids = (await (db as unknown as Kysely<Events>).selectFrom('events').select('id').execute()).map(
+      (r) => r.id,
+    );
+    assert.deepEqual(ids.sort(), ['a', 'b', 'c', 'd']);
+  } finally {
+    disk = undefined;
+    endFlush();
+    await group.drain();
+    connection.close();
+  }
+});
 
 /** An identifier of the current transaction. */
 async function transactionMarker(db: Kysely<Events>, dialect: string): Promise<string> {

@@ -7,7 +7,10 @@
  * The functions of a batch run concurrently inside the shared transaction (none waits for another's
  * awaits). They see each other's writes, as on PostgreSQL they would race: a check-then-insert needs a
  * unique constraint there and here alike. Once COMMIT is written, the connection serves the next
- * batch while this one's commit is flushed to disk; its callers hear back after the flush. On a failure the batch runs again one function at a time, each in a savepoint (a stack).
+ * batch while this one's commit is flushed to disk; its callers hear back after the flush. That next
+ * batch stays open, taking functions queued meanwhile, until the flush ends (or it is full): committing
+ * earlier would only wait for the next flush. On a failure the batch runs again one function at a
+ * time, each in a savepoint (a stack).
  * Keep functions short, never await network I/O inside, and never call `durable()` or `store.db` from
  * inside one (that would wait on the batch it is part of).
  */
@@ -34,6 +37,8 @@ export interface BatchControl {
   begin(): Promise<unknown>;
   /** COMMIT: resolves when committed (the connection is free), with a promise for "on disk". */
   commitDeferred(): Promise<{ durable: Promise<void> }>;
+  /** While the disk is flushing an earlier commit: a promise that settles when that flush ends. */
+  flushing(): Promise<void> | undefined;
 }
 
 /**
@@ -49,6 +54,17 @@ export function createGroupCommit(
   let pending: Item[] = [];
   let flushing: Promise<void> | undefined;
   const flushingToDisk = new Set<Promise<void>>();
+  /** Set while an open batch waits for the disk: called when a new function is queued. */
+  let onArrival: (() => void) | undefined;
+
+  /** Resolves true once functions are queued (after the current turn), false once `flushEnded` settles first. */
+  function arrivalBefore(flushEnded: Promise<void>): Promise<boolean> {
+    if (pending.length > 0) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      onArrival = () => setImmediate(() => resolve(true));
+      void flushEnded.then(() => resolve(false));
+    }).finally(() => (onArrival = undefined));
+  }
 
   function schedule(): void {
     if (flushing !== undefined || pending.length === 0) return;
@@ -71,14 +87,22 @@ export function createGroupCommit(
       outcome = await db.connection().execute(async (conn) => {
         // BEGIN runs before the functions' first statements; if it failed, they are refused rather
         // than run outside the transaction.
-        const [begun, settled] = await Promise.all([
-          control.begin().then(
-            () => true,
-            () => false,
-          ),
-          Promise.allSettled(batch.map((item) => item.fn(shared))),
-        ]);
-        if (!begun) return undefined;
+        const begun = control.begin().then(
+          () => true,
+          () => false,
+        );
+        const running = batch.map((item) => item.fn(shared));
+        // A COMMIT made while the disk still flushes an earlier one would wait for the next flush
+        // anyway: until that flush ends, the transaction stays open and functions queued meanwhile join
+        // it. Fewer, larger commits (fewer WAL frames and fsyncs), none acknowledged later than before.
+        for (let disk = control.flushing(); disk !== undefined; disk = control.flushing()) {
+          if (batch.length >= maxBatch || !(await arrivalBefore(disk))) break;
+          const joining = pending.splice(0, maxBatch - batch.length);
+          batch.push(...joining);
+          running.push(...joining.map((item) => item.fn(shared)));
+        }
+        const [ok, settled] = await Promise.all([begun, Promise.allSettled(running)]);
+        if (!ok) return undefined;
         if (settled.some((r) => r.status === 'rejected')) {
           await sql`rollback`.execute(conn);
           return { settled };
@@ -148,6 +172,8 @@ export function createGroupCommit(
     run<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+        onArrival?.();
+        onArrival = undefined;
         schedule();
       });
     },

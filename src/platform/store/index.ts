@@ -4,14 +4,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, sql, Transaction, type CompiledQuery } from 'kysely';
+import { Kysely, sql, type CompiledQuery, type Transaction } from 'kysely';
 import { createGroupCommit } from './group-commit.ts';
 import { listPendingMigrations, runMigrations, type Dialect, type Migration } from './migrate.ts';
 import { CurrentSchemaPostgresDialect } from './postgres-dialect.ts';
 import { createPostgresPool } from './postgres-pool.ts';
 import type { Database } from './schema.ts';
 import { openSqliteConnection } from './sqlite-connection.ts';
-import { SqliteConnectionDialect } from './sqlite-dialect.ts';
+import { sqliteHandles } from './sqlite-dialect.ts';
 import { openSqliteReader } from './sqlite-reader.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
 
@@ -86,17 +86,11 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     path: config.sqlitePath,
     busyTimeoutMs: config.busyTimeoutMs ?? 10_000,
   });
-  const db = new Kysely<Database>({ dialect: new SqliteConnectionDialect(connection, 'exclusive') });
-  const sharedDialect = new SqliteConnectionDialect(connection, 'shared');
-  const shared = new Transaction<Database>({
-    config: { dialect: sharedDialect },
-    dialect: sharedDialect,
-    driver: sharedDialect.createDriver(),
-    executor: new Kysely<Database>({ dialect: sharedDialect }).getExecutor(),
-  });
+  const { db, shared } = sqliteHandles(connection);
   const group = createGroupCommit(db, shared, {
     begin: () => connection.run('begin immediate', []),
     commitDeferred: () => connection.commitDeferred(),
+    flushing: () => connection.flushing(),
   });
   // An in-memory database is private to its connection: there, reads go to the writer too.
   const reader = config.sqlitePath === ':memory:' ? undefined : openSqliteReader(config.sqlitePath);

@@ -32,6 +32,8 @@ export interface SqliteConnection {
    * the next transaction), with a promise that resolves once the commit is on disk.
    */
   commitDeferred(): Promise<{ durable: Promise<void> }>;
+  /** While a flush to disk is running: a promise that settles when it ends (a commit now would wait for the next one). */
+  flushing(): Promise<void> | undefined;
   close(): void;
 }
 
@@ -103,6 +105,7 @@ export function openSqliteConnection(options: SqliteOpenOptions): SqliteConnecti
       const { commit } = execute('commit', []);
       return { durable: commit ?? Promise.resolve() };
     },
+    flushing: () => flusher.current(),
     close() {
       cache.clear();
       flusher.close();
@@ -114,7 +117,8 @@ export function openSqliteConnection(options: SqliteOpenOptions): SqliteConnecti
 /** Flushes the WAL to disk, one fdatasync at a time, each covering every commit made before it began. */
 function createWalFlusher(walPath: string | undefined) {
   let waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
-  let flushing = false;
+  /** The running fdatasync: settles when it ends, whatever its outcome. */
+  let inFlight: Promise<void> | undefined;
   let closing = false;
   // Opened at the first commit, when the WAL exists. The connection keeps it from being deleted
   // (SQLite deletes the WAL only when its last connection closes), and fdatasync through this
@@ -144,9 +148,11 @@ function createWalFlusher(walPath: string | undefined) {
     } catch (error) {
       return settle(error as Error);
     }
-    flushing = true;
+    let ended = () => {};
+    inFlight = new Promise<void>((resolve) => (ended = resolve));
     fdatasync(fd, (error) => {
-      flushing = false;
+      inFlight = undefined;
+      ended();
       if (closing) release();
       settle(error);
       if (waiting.length > 0) flush();
@@ -158,13 +164,14 @@ function createWalFlusher(walPath: string | undefined) {
     committed(): Promise<void> {
       return new Promise((resolve, reject) => {
         waiting.push({ resolve, reject });
-        if (!flushing) flush();
+        if (inFlight === undefined) flush();
       });
     },
+    current: (): Promise<void> | undefined => inFlight,
     /** The descriptor closes once no flush is using it. */
     close(): void {
       closing = true;
-      if (!flushing) release();
+      if (inFlight === undefined) release();
     },
   };
 }

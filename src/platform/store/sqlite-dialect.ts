@@ -11,17 +11,19 @@
  */
 import {
   CompiledQuery,
+  Kysely,
   SelectQueryNode,
   SqliteAdapter,
   SqliteIntrospector,
   SqliteQueryCompiler,
+  Transaction,
   type DatabaseConnection,
   type Dialect,
   type Driver,
-  type Kysely,
   type QueryResult,
 } from 'kysely';
 import type { SQLInputValue } from 'node:sqlite';
+import type { Database } from './schema.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
 
 class ConnectionAdapter implements DatabaseConnection {
@@ -128,6 +130,26 @@ export class SqliteConnectionDialect implements Dialect {
   createIntrospector(db: Kysely<unknown>) {
     return new SqliteIntrospector(db);
   }
+}
+
+/**
+ * Kysely over the connection: `db` takes turns on it (exclusive); `shared` is a transaction handle whose
+ * statements go straight into whichever transaction the group commit holds open.
+ */
+export function sqliteHandles(connection: SqliteConnection): {
+  db: Kysely<Database>;
+  shared: Transaction<Database>;
+} {
+  const sharedDialect = new SqliteConnectionDialect(connection, 'shared');
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteConnectionDialect(connection, 'exclusive') }),
+    shared: new Transaction<Database>({
+      config: { dialect: sharedDialect },
+      dialect: sharedDialect,
+      driver: sharedDialect.createDriver(),
+      executor: new Kysely<Database>({ dialect: sharedDialect }).getExecutor(),
+    }),
+  };
 }
 
 export function toSqlite(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
