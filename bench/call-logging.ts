@@ -16,6 +16,7 @@ import { loadConfig } from '../src/platform/config/load.ts';
 import { createLogger } from '../src/platform/log/logger.ts';
 import { callEndBody, postSigned, startEmulators } from '../src/features/call-end-intake/test-support.ts';
 import { CALL_END_SOURCE } from '../src/features/call-end-intake/jobs.ts';
+import { measureDurable } from './_durable-stats.ts';
 import { runLoad } from './_load.ts';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -93,7 +94,9 @@ const load = (path: string) =>
 await setLatency(RTT_MS);
 await load('/bench/noop'); // warm-up
 const noop = await load('/bench/noop');
+const durablePhase = measureDurable(hub.store);
 const durable = await load('/webhook/call-ended');
+const durableStore = durablePhase();
 const inline = await load('/bench/inline');
 // Every request was a new conversation end: one stored event each, none deduplicated (the stored
 // count also includes the requests still in flight when the load stopped, up to `connections`).
@@ -154,6 +157,7 @@ console.log(
     connections,
     seconds,
     database: hub.store.dialect,
+    ...durableStore,
     targets: { ratio: 0.5, p99_ms: 10, e2e_p95_ms: RTT_MS + 50 },
   }),
 );

@@ -13,6 +13,7 @@ import { rawBodyText } from '../src/platform/http/server.ts';
 import { enqueue } from '../src/platform/jobs/index.ts';
 import { storeInbound } from '../src/platform/inbox/inbox.ts';
 import { createLogger } from '../src/platform/log/logger.ts';
+import { measureDurable } from './_durable-stats.ts';
 import { runLoad } from './_load.ts';
 
 declare module '../src/platform/jobs/types.ts' {
@@ -57,7 +58,9 @@ const load = (path: string) =>
   runLoad({ url: `${url}${path}`, method: 'POST', body: event, connections, durationSeconds });
 await load('/bench/noop'); // warm-up of the server and the JIT, not reported
 const noop = await load('/bench/noop');
+const durablePhase = measureDurable(hub.store);
 const durable = await load('/bench/durable');
+const durableStore = durablePhase();
 const { n: stored } = await hub.store.db
   .selectFrom('inbound_events')
   .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -83,6 +86,7 @@ console.log(
     connections,
     seconds: durationSeconds,
     database: hub.store.dialect,
+    ...durableStore,
     targets: { ratio: 0.5, p99_ms: 10 },
   }),
 );

@@ -140,6 +140,7 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
     },
   });
   metrics.setQueueSource(queue);
+  metrics.setDurableStatsSource(() => store.durableStats());
   const alerts = createAlerts({
     store,
     log,

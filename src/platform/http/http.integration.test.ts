@@ -111,6 +111,21 @@ describe('hub HTTP surface', () => {
     assert.match(text, /patchbay_job_queue_oldest_age_seconds/);
   });
 
+  test('metrics expose the SQLite group commit and its WAL flushes', async () => {
+    const value = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    const before = await (await fetch(`${t.url}/metrics`)).text();
+    await Promise.all(Array.from({ length: 5 }, () => t.hub.store.durable(async () => undefined)));
+    const after = await (await fetch(`${t.url}/metrics`)).text();
+    const grew = (name: string) => value(after, name) - value(before, name);
+    // The hub's own schedules may commit meanwhile; the five calls, issued in one turn, share one commit.
+    const calls = grew('patchbay_sqlite_group_commit_calls_total');
+    const commits = grew('patchbay_sqlite_group_commits_total');
+    assert.ok(calls >= 5, `calls grew by ${calls}`);
+    assert.ok(commits >= 1 && commits <= calls - 4, `${commits} commits for ${calls} calls`);
+    assert.ok(grew('patchbay_sqlite_wal_flushes_total') >= 1);
+    assert.ok(grew('patchbay_sqlite_wal_flush_seconds_total') > 0);
+  });
+
   test('OpenAPI document lists the admin routes', async () => {
     const res = await fetch(`${t.url}/docs/json`);
     assert.equal(res.status, 200);

@@ -3,6 +3,7 @@
  * global) so several hubs can run in one test process.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DurableStats } from '../store/index.ts';
 
 export interface QueueStatsSource {
   stats(): Promise<
@@ -20,6 +21,8 @@ export interface Metrics {
   /** Count one outbound call of a connector: outcome is the HTTP status class or `network_error`. */
   outbound(connector: string, status: number | 'network_error', durationMs: number): void;
   setQueueSource(source: QueueStatsSource): void;
+  /** SQLite's group commit and WAL flush totals (a store on PostgreSQL has none: nothing is exported). */
+  setDurableStatsSource(source: () => DurableStats | undefined): void;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -101,6 +104,35 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     },
     setQueueSource(source) {
       queueSource = source;
+    },
+    setDurableStatsSource(source) {
+      if (source() === undefined) return;
+      const totals: [name: string, help: string, field: keyof DurableStats][] = [
+        ['patchbay_sqlite_group_commits_total', 'Group-commit transactions committed.', 'commits'],
+        [
+          'patchbay_sqlite_group_commit_calls_total',
+          'durable() calls in those transactions (÷ commits: the average batch).',
+          'calls',
+        ],
+        ['patchbay_sqlite_wal_flushes_total', 'fdatasync calls that made commits durable.', 'flushes'],
+        [
+          'patchbay_sqlite_wal_flush_seconds_total',
+          'Time spent in those flushes (÷ flushes: the average flush; a slow disk shows here).',
+          'flushSeconds',
+        ],
+      ];
+      for (const [name, help, field] of totals)
+        new Counter({
+          name,
+          help,
+          registers: [registry],
+          collect() {
+            const stats = source();
+            if (stats === undefined) return;
+            this.reset();
+            this.inc(stats[field]);
+          },
+        });
     },
   };
 }

@@ -29,6 +29,8 @@ export interface GroupCommit {
   run<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** Resolves when no batch is pending or running. */
   drain(): Promise<void>;
+  /** Batches committed since the start, and the calls they held (÷ commits: the average batch). */
+  stats(): { commits: number; calls: number };
 }
 
 /** The SQLite connection's transaction control, beside Kysely (see sqlite-connection.ts). */
@@ -54,6 +56,7 @@ export function createGroupCommit(
   let pending: Item[] = [];
   let flushing: Promise<void> | undefined;
   const flushingToDisk = new Set<Promise<void>>();
+  const totals = { commits: 0, calls: 0 };
   /** Set while an open batch waits for the disk: called when a new function is queued. */
   let onArrival: (() => void) | undefined;
 
@@ -119,6 +122,8 @@ export function createGroupCommit(
     // The connection is free: the next batch runs while this one's commit reaches the disk, and the
     // callers hear back only once it has.
     const { settled, durable } = outcome;
+    totals.commits += 1;
+    totals.calls += batch.length;
     const acknowledged = durable.then(
       () => {
         for (const [i, item] of batch.entries())
@@ -160,6 +165,8 @@ export function createGroupCommit(
       for (const item of batch) item.reject(error);
       return;
     }
+    totals.commits += 1;
+    totals.calls += batch.length;
     for (const [i, item] of batch.entries()) {
       const o = outcomes[i];
       if (o === undefined) item.reject(new Error('group commit: missing outcome'));
@@ -181,5 +188,6 @@ export function createGroupCommit(
       while (flushing !== undefined) await flushing;
       await Promise.all(flushingToDisk);
     },
+    stats: () => ({ ...totals }),
   };
 }

@@ -34,6 +34,14 @@ export interface HotReader {
   all<R>(query: CompiledQuery<R>): Promise<R[]>;
 }
 
+/** Cumulative counts: calls ÷ commits is the average batch, flushSeconds ÷ flushes the average flush. */
+export interface DurableStats {
+  commits: number;
+  calls: number;
+  flushes: number;
+  flushSeconds: number;
+}
+
 export interface Store {
   db: Kysely<Database>;
   /**
@@ -53,6 +61,8 @@ export interface Store {
    * second time). Inside fn use only `trx`, never `store.db`, a nested `durable()` or other I/O.
    */
   durable<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /** SQLite's group commits and WAL flushes since the store opened; undefined on PostgreSQL. */
+  durableStats(): DurableStats | undefined;
   /** A plain transaction (on SQLite: BEGIN IMMEDIATE, no batching). */
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -78,6 +88,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       reader: readerOf(db),
       dialect: 'postgres',
       durable: (fn) => db.transaction().execute(fn),
+      durableStats: () => undefined,
       close: () => db.destroy(),
     });
   }
@@ -103,6 +114,10 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     reader: reader ?? readerOf(db),
     dialect: 'sqlite',
     durable: (fn) => group.run(fn),
+    durableStats() {
+      const { flushes, seconds } = connection.flushStats();
+      return { ...group.stats(), flushes, flushSeconds: seconds };
+    },
     async close() {
       await group.drain();
       await checkpointer?.stop();
@@ -123,6 +138,7 @@ function makeStore(parts: {
   reader: HotReader;
   dialect: Dialect;
   durable: <T>(fn: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
+  durableStats: () => DurableStats | undefined;
   /** Finishes pending work, then closes every connection. */
   close: () => Promise<void>;
 }): Store {
@@ -138,6 +154,7 @@ function makeStore(parts: {
       await sql`select 1`.execute(db);
     },
     durable: parts.durable,
+    durableStats: parts.durableStats,
     transaction: (fn) => db.transaction().execute(fn),
     async close() {
       if (closed) return;

@@ -10,6 +10,7 @@
  * around checkpoints (WAL before, database file after). See ADR 0002's addendum.
  */
 import { fdatasync, openSync, closeSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 
 export interface SqliteOpenOptions {
@@ -34,6 +35,8 @@ export interface SqliteConnection {
   commitDeferred(): Promise<{ durable: Promise<void> }>;
   /** While a flush to disk is running: a promise that settles when it ends (a commit now would wait for the next one). */
   flushing(): Promise<void> | undefined;
+  /** WAL flushes since the connection opened, and the seconds they took in all. */
+  flushStats(): { flushes: number; seconds: number };
   close(): void;
 }
 
@@ -106,6 +109,7 @@ export function openSqliteConnection(options: SqliteOpenOptions): SqliteConnecti
       return { durable: commit ?? Promise.resolve() };
     },
     flushing: () => flusher.current(),
+    flushStats: () => flusher.stats(),
     close() {
       cache.clear();
       flusher.close();
@@ -119,6 +123,7 @@ function createWalFlusher(walPath: string | undefined) {
   let waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
   /** The running fdatasync: settles when it ends, whatever its outcome. */
   let inFlight: Promise<void> | undefined;
+  const totals = { flushes: 0, seconds: 0 };
   let closing = false;
   // Opened at the first commit, when the WAL exists. The connection keeps it from being deleted
   // (SQLite deletes the WAL only when its last connection closes), and fdatasync through this
@@ -150,7 +155,10 @@ function createWalFlusher(walPath: string | undefined) {
     }
     let ended = () => {};
     inFlight = new Promise<void>((resolve) => (ended = resolve));
+    const started = performance.now();
     fdatasync(fd, (error) => {
+      totals.flushes += 1;
+      totals.seconds += (performance.now() - started) / 1000;
       inFlight = undefined;
       ended();
       if (closing) release();
@@ -168,6 +176,7 @@ function createWalFlusher(walPath: string | undefined) {
       });
     },
     current: (): Promise<void> | undefined => inFlight,
+    stats: () => ({ ...totals }),
     /** The descriptor closes once no flush is using it. */
     close(): void {
       closing = true;
