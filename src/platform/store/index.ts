@@ -70,6 +70,8 @@ export interface Store {
 
 /** How often the SQLite WAL is checkpointed into the database file (auto-checkpoints are off; see sqlite-checkpointer.ts). */
 const SQLITE_CHECKPOINT_INTERVAL_MS = 1_000;
+/** WAL content from which the checkpointer also makes the WAL start over (sqlite-checkpointer.ts). */
+const SQLITE_WAL_RESTART_BYTES = 64 * 1024 * 1024;
 
 export function isPostgresUrl(url: string | undefined): url is string {
   return url !== undefined && /^postgres(ql)?:\/\//.test(url);
@@ -108,7 +110,11 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   const checkpointer =
     config.sqlitePath === ':memory:'
       ? undefined
-      : await startCheckpointer({ path: config.sqlitePath, intervalMs: SQLITE_CHECKPOINT_INTERVAL_MS });
+      : await startCheckpointer({
+          path: config.sqlitePath,
+          intervalMs: SQLITE_CHECKPOINT_INTERVAL_MS,
+          restartAtBytes: SQLITE_WAL_RESTART_BYTES,
+        });
   return makeStore({
     db,
     reader: reader ?? readerOf(db),
