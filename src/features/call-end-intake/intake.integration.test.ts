@@ -2,7 +2,7 @@
  * The signed intake over real HTTP, for each scheme: valid accepted (202, event + one job);
  * forged, stale (±301 s), future, replayed, wrong secret, body altered by one byte → 401 and
  * nothing stored; rotation with two secrets; a repeated delivery of one conversation end → 202,
- * no second job.
+ * no second job, also when it is a Standard Webhooks retry (same webhook-id, signed afresh).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -153,6 +153,26 @@ for (const scheme of ['seed', 'standard-webhooks', 'token'] as const) {
     });
   }
 }
+
+void test('standard-webhooks: a retry re-signed with the same webhook-id → 202 duplicate, nothing stored twice', async () => {
+  const h = hubs.get('standard-webhooks')!;
+  const url = `${h.url}/webhook/call-ended`;
+  const before = await counts(h);
+  const body = callEndBody(undefined);
+  const messageId = `msg_${randomUUID()}`;
+  const first = await postSigned(url, body, { scheme: 'standard-webhooks', messageId });
+  assert.equal(first.status, 202);
+  // The sender's retry: same message, same webhook-id, a new timestamp and signature.
+  const retry = await postSigned(url, body, {
+    scheme: 'standard-webhooks',
+    messageId,
+    nowMs: Date.now() + 5000,
+  });
+  assert.equal(retry.status, 202);
+  assert.equal(retry.json.duplicate, true);
+  assert.equal(retry.json.eventId, first.json.eventId);
+  assert.deepEqual(await counts(h), { events: before.events + 1, jobs: before.jobs + 1 });
+});
 
 void test('payload validation: 400 naming the field, after the signature check', async () => {
   const h = hubs.get('seed')!;

@@ -12,7 +12,11 @@
  *
  * The result names a `messageId` for replay protection (the caller stores it): the Standard
  * Webhooks `webhook-id`, or for the seed scheme a digest of timestamp and signature (a verbatim
- * replay repeats both).
+ * replay repeats both), each after the signed timestamp. A replay repeats the timestamp too (it is
+ * signed), so nothing is lost by the prefix, and it makes the IDs time-ordered: the store's index of
+ * them grows at its end instead of touching a random page per request (ADR 0002). A redelivery the
+ * sender signed afresh (Standard Webhooks retries keep `webhook-id` and take a new timestamp) is
+ * therefore not a replay; the event's dedupe key makes it a duplicate (202, nothing stored twice).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -63,6 +67,11 @@ export function standardWebhooksKey(secret: string): Buffer {
   return Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
 }
 
+/** `<signed timestamp, 12 digits>:<id>`: sorts by the time the sender signed it (see the header). */
+function replayIdentity(signedAt: number, id: string): string {
+  return `${String(signedAt).padStart(12, '0')}:${id}`;
+}
+
 function checkTimestamp(
   raw: string | undefined,
   nowMs: number,
@@ -100,7 +109,10 @@ export function verifySignature(
       if (!match) return { ok: false, reason: 'signature_mismatch' };
       return {
         ok: true,
-        messageId: `seed:${createHash('sha256').update(`${tsRaw.trim()}.${given}`).digest('hex')}`,
+        messageId: replayIdentity(
+          ts,
+          `seed:${createHash('sha256').update(`${tsRaw.trim()}.${given}`).digest('hex')}`,
+        ),
       };
     }
     case 'standard-webhooks': {
@@ -121,7 +133,7 @@ export function verifySignature(
         for (const g of given) match = safeEqual(expected, g) || match;
       }
       if (!match) return { ok: false, reason: 'signature_mismatch' };
-      return { ok: true, messageId: `swh:${id}` };
+      return { ok: true, messageId: replayIdentity(ts, `swh:${id}`) };
     }
     case 'token': {
       const given = header(headers, cfg.tokenHeader);

@@ -38,7 +38,7 @@ void test('Standard Webhooks: the spec test vector verifies', () => {
   };
   assert.deepEqual(verifySignature(cfg('standard-webhooks', [secret]), headers, payload, t * 1000), {
     ok: true,
-    messageId: `swh:${id}`,
+    messageId: `00${t}:swh:${id}`,
   });
 });
 
@@ -118,6 +118,28 @@ for (const scheme of ['seed', 'standard-webhooks', 'token'] as const) {
     });
   }
 }
+
+void test('replay identities sort by the signed time, and a re-signed redelivery is a new identity', () => {
+  const c = cfg('standard-webhooks', [SWH_SECRET]);
+  const at = (seconds: number) => {
+    const r = verifySignature(
+      c,
+      signRequest('standard-webhooks', SWH_SECRET, body, {
+        timestampSeconds: seconds,
+        messageId: 'msg_retry',
+      }),
+      body,
+      NOW,
+    );
+    assert.ok(r.ok && r.messageId !== undefined);
+    return r.messageId;
+  };
+  // Later signatures sort after earlier ones (string order), across a change in digit count too.
+  const ids = [ts - 200, ts - 1, ts, ts + 1, ts + 250].map(at);
+  assert.deepEqual([...ids].sort(), ids);
+  assert.equal(new Set(ids).size, ids.length);
+  assert.ok(`${String(999_999_999).padStart(12, '0')}:x` < `${String(1_000_000_000).padStart(12, '0')}:x`);
+});
 
 void test('standard-webhooks: a list of signatures (rotation on the sender side) verifies if any matches', () => {
   const h = signRequest('standard-webhooks', SWH_SECRET, body, { timestampSeconds: ts, messageId: 'msg_2' });

@@ -111,7 +111,7 @@ describe('hub HTTP surface', () => {
     assert.match(text, /patchbay_job_queue_oldest_age_seconds/);
   });
 
-  test('metrics expose the SQLite group commit and its WAL flushes', async () => {
+  test('metrics expose the SQLite group commit, its WAL flushes and its write-lock wait', async () => {
     const value = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
     const before = await (await fetch(`${t.url}/metrics`)).text();
     await Promise.all(Array.from({ length: 5 }, () => t.hub.store.durable(async () => undefined)));
@@ -124,6 +124,7 @@ describe('hub HTTP surface', () => {
     assert.ok(commits >= 1 && commits <= calls - 4, `${commits} commits for ${calls} calls`);
     assert.ok(grew('patchbay_sqlite_wal_flushes_total') >= 1);
     assert.ok(grew('patchbay_sqlite_wal_flush_seconds_total') > 0);
+    assert.ok(grew('patchbay_sqlite_write_lock_wait_seconds_total') >= 0);
   });
 
   test('OpenAPI document lists the admin routes', async () => {

@@ -120,6 +120,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
           'Time spent in those flushes (÷ flushes: the average flush; a slow disk shows here).',
           'flushSeconds',
         ],
+        [
+          'patchbay_sqlite_write_lock_wait_seconds_total',
+          'Time group commits waited for the write lock, the event loop blocked meanwhile (a WAL restart, another process).',
+          'lockWaitSeconds',
+        ],
       ];
       for (const [name, help, field] of totals)
         new Counter({

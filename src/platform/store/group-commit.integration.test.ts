@@ -196,7 +196,7 @@ async function transactionMarker(db: Kysely<Events>, dialect: string): Promise<s
   return r.rows[0]!.v;
 }
 
-test('SQLite: when the write lock cannot be had, durable() fails and nothing it wrote lands', async () => {
+test('SQLite: when the write lock cannot be had, durable() fails, nothing it wrote lands, and the wait is counted', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pb-gc-lock-'));
   const path = join(dir, 'db.sqlite');
   const holder = await openStore({ sqlitePath: path });
@@ -224,6 +224,9 @@ test('SQLite: when the write lock cannot be had, durable() fails and nothing it 
         .execute();
     });
     await assert.rejects(attempt);
+    // The busy timeout (50 ms) was spent waiting for the lock: durableStats (and /metrics) show it.
+    const waited = blocked.durableStats()?.lockWaitSeconds ?? 0;
+    assert.ok(waited >= 0.045 && waited < 5, `waited ${waited} s for the write lock`);
     release();
     await holding;
     const ids = (

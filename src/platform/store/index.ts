@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Kysely, sql, type CompiledQuery, type Transaction } from 'kysely';
 import { createGroupCommit } from './group-commit.ts';
 import { listPendingMigrations, runMigrations, type Dialect, type Migration } from './migrate.ts';
@@ -40,6 +41,11 @@ export interface DurableStats {
   calls: number;
   flushes: number;
   flushSeconds: number;
+  /**
+   * Time group commits waited for SQLite's write lock (BEGIN IMMEDIATE), which blocks the event loop:
+   * a checkpoint restarting the WAL, or another process writing.
+   */
+  lockWaitSeconds: number;
 }
 
 export interface Store {
@@ -100,8 +106,15 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     busyTimeoutMs: config.busyTimeoutMs ?? 10_000,
   });
   const { db, shared } = sqliteHandles(connection);
+  let lockWaitSeconds = 0;
   const group = createGroupCommit(db, shared, {
-    begin: () => connection.run('begin immediate', []),
+    begin() {
+      // The statement runs (and waits for the lock) before `run` returns its promise.
+      const started = performance.now();
+      const begun = connection.run('begin immediate', []);
+      lockWaitSeconds += (performance.now() - started) / 1000;
+      return begun;
+    },
     commitDeferred: () => connection.commitDeferred(),
     flushing: () => connection.flushing(),
   });
@@ -122,7 +135,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     durable: (fn) => group.run(fn),
     durableStats() {
       const { flushes, seconds } = connection.flushStats();
-      return { ...group.stats(), flushes, flushSeconds: seconds };
+      return { ...group.stats(), flushes, flushSeconds: seconds, lockWaitSeconds };
     },
     async close() {
       await group.drain();
