@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import { hotStatement } from '../store/hot-statement.ts';
+import { isSqlite } from '../store/sqlite-dialect.ts';
 import { currentCorrelationId } from '../trace/context.ts';
 import { systemClock } from './clock.ts';
 import { signalEnqueued } from './wakeup.ts';
@@ -58,17 +59,40 @@ const jobRow = ([
   correlation_id: correlationId,
 });
 
-// The insert of every job: on the acknowledgement path, so compiled once (hot-statement.ts).
-const insertJob = hotStatement(10, (db, v: JobValues) =>
+// The insert of every job: on the acknowledgement path, so compiled once (hot-statement.ts). SQLite
+// reports the new rowid without RETURNING, which there costs ~2 µs an insert (it buffers the rows):
+// a quarter of the insert, measured. PostgreSQL needs RETURNING to learn the ID.
+const insertJob = hotStatement(10, (db, v: JobValues) => db.insertInto('jobs').values(jobRow(v)));
+const insertJobReturning = hotStatement(10, (db, v: JobValues) =>
   db.insertInto('jobs').values(jobRow(v)).returning('id'),
 );
 const insertKeyedJob = hotStatement(10, (db, v: JobValues) =>
   db
     .insertInto('jobs')
     .values(jobRow(v))
+    .onConflict((oc) => oc.column('key').doNothing()),
+);
+const insertKeyedJobReturning = hotStatement(10, (db, v: JobValues) =>
+  db
+    .insertInto('jobs')
+    .values(jobRow(v))
     .onConflict((oc) => oc.column('key').doNothing())
     .returning('id'),
 );
+
+/** The new job's ID, or undefined when the insert did nothing (its key exists). */
+async function insertOne(
+  db: Kysely<Database>,
+  keyed: boolean,
+  values: JobValues,
+): Promise<string | undefined> {
+  if (isSqlite(db)) {
+    const r = await (keyed ? insertKeyedJob : insertJob)(db, values);
+    return (r.numAffectedRows ?? 0n) > 0n ? String(r.insertId) : undefined;
+  }
+  const { rows } = await (keyed ? insertKeyedJobReturning : insertJobReturning)(db, values);
+  return rows[0] === undefined ? undefined : String(rows[0].id);
+}
 
 /**
  * Adds a job. Pass the transaction that writes the state the job belongs to, so both commit together
@@ -94,16 +118,12 @@ export async function enqueue<K extends JobKind>(
     now,
     options.correlationId === undefined ? (currentCorrelationId() ?? null) : options.correlationId,
   ] as const;
-  if (options.key === undefined) {
-    const { rows } = await insertJob(db, values);
+  const id = await insertOne(db, options.key !== undefined, values);
+  if (id !== undefined) {
     signalEnqueued(kind);
-    return { id: String(rows[0]?.id), created: true };
+    return { id, created: true };
   }
-  const { rows } = await insertKeyedJob(db, values);
-  if (rows[0] !== undefined) {
-    signalEnqueued(kind);
-    return { id: String(rows[0].id), created: true };
-  }
+  if (options.key === undefined) throw new Error(`enqueue: the ${kind} job was not inserted`);
   const existing = await db
     .selectFrom('jobs')
     .select('id')

@@ -152,6 +152,11 @@ export function sqliteHandles(connection: SqliteConnection): {
   };
 }
 
+/** Whether `db` (or a transaction of it) talks to SQLite. */
+export function isSqlite(db: Kysely<Database>): boolean {
+  return db.getExecutor().adapter instanceof SqliteAdapter;
+}
+
 export function toSqlite(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
   return parameters.map((p): SQLInputValue => {
     if (p === undefined || p === null) return null;
