@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
-import type { Kysely } from 'kysely';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { sql, type Kysely } from 'kysely';
+import { pino } from 'pino';
 import { testEachDialect } from '../../../test/support/databases.ts';
 import { effectsMigration, type EffectsTable } from '../../../test/support/job-kinds.ts';
 import { testLogger } from '../../../test/support/logger.ts';
-import type { Store } from '../store/index.ts';
+import { openStore, type Store } from '../store/index.ts';
 import { createFakeClock, type FakeClock } from './clock.ts';
 import { enqueue } from './enqueue.ts';
 import { errorForHttpStatus, RetryableError } from './errors.ts';
@@ -237,3 +242,38 @@ testEachDialect(
   },
   { migrations: [effectsMigration] },
 );
+
+test('SQLite: an idle queue polls without taking the write lock, so another process holding it neither stalls nor fails a poll', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pb-idle-poll-'));
+  const path = join(dir, 'db.sqlite');
+  const holder = await openStore({ sqlitePath: path });
+  // A write waiting for the lock would give up after 50 ms and the poll would log its failure.
+  const polling = await openStore({ sqlitePath: path, busyTimeoutMs: 50 });
+  const logged: string[] = [];
+  const captured = pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) });
+  const queue = createQueue({ store: polling, log: captured, pollIntervalMs: 10 }).define('test.flaky', {
+    handler: async () => ({ ok: true }),
+  });
+  try {
+    await holder.migrate();
+    queue.start();
+    const flushesBefore = polling.durableStats()?.flushes;
+    // Another process's write transaction holds the lock across ~30 polls.
+    await holder.transaction(async (trx) => {
+      await sql`update jobs set updated_at = 0 where id < 0`.execute(trx);
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    assert.deepEqual(logged, []);
+    assert.equal(polling.durableStats()?.flushes, flushesBefore, 'an idle poll flushes nothing');
+    // The queue still picks up work once there is some.
+    const { id } = await enqueue(holder.db, 'test.flaky', { failWith: 'none' });
+    for (let i = 0; i < 200 && (await queue.get(id))?.state !== 'completed'; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.equal((await queue.get(id))?.state, 'completed');
+  } finally {
+    await queue.stop();
+    await polling.close();
+    await holder.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -15,6 +15,7 @@ import { systemClock } from './clock.ts';
 import { enqueue, type EnqueueOptions } from './enqueue.ts';
 import { coerceError, describeError, PermanentError } from './errors.ts';
 import { claimJobs } from './sql/claim-jobs.ts';
+import { anyDue, anyExpiredLease } from './sql/due-jobs.ts';
 import { parkAbandonedJobs, releaseJobs, renewLeases } from './sql/leases.ts';
 import { getJob, jobStats, listJobs, parseJobId, type ListJobsFilter } from './sql/read-jobs.ts';
 import { replayJob } from './sql/replay-job.ts';
@@ -79,6 +80,8 @@ export function createQueue(options: QueueOptions): Queue {
   const defaultMaxAgeMs = options.defaultMaxAgeMs ?? DEFAULT_MAX_AGE_MS;
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const random = options.random ?? Math.random;
+  // PostgreSQL: a claim matching nothing writes nothing; a read first would only add a round trip.
+  const readFirst = store.dialect === 'sqlite';
   // Settling jobs on SQLite goes through group commit: concurrent completions share one fsync.
   // On PostgreSQL a single statement needs no explicit transaction.
   const settle = <T>(fn: (target: Kysely<Database>) => Promise<T>): Promise<T> =>
@@ -101,10 +104,18 @@ export function createQueue(options: QueueOptions): Queue {
     return def === undefined ? 0 : def.concurrency - (inFlight.get(kind) ?? 0);
   }
 
-  async function claim(kind: string): Promise<Selectable<JobsTable>[]> {
+  /**
+   * `onTimer`: on SQLite, look on the reader first and write only if something is due (due-jobs.ts).
+   * Not on a wakeup: the enqueuing batch may not have committed yet, and the claim (which waits for
+   * the connection, so for that commit) must not be skipped.
+   */
+  async function claim(kind: string, onTimer: boolean): Promise<Selectable<JobsTable>[]> {
     const limit = freeSlots(kind);
     if (limit <= 0) return [];
-    return claimJobs(db, store.dialect, { kind, limit, workerId, now: clock.now(), leaseMs });
+    const now = clock.now();
+    // The read only saves a write: if it fails, claim anyway.
+    if (onTimer && readFirst && !(await anyDue(store, kind, now).catch(() => true))) return [];
+    return claimJobs(db, store.dialect, { kind, limit, workerId, now, leaseMs });
   }
 
   function launch(row: Selectable<JobsTable>): Running {
@@ -214,12 +225,13 @@ export function createQueue(options: QueueOptions): Queue {
   }
 
   async function pollOnce(sweep: boolean): Promise<void> {
-    if (sweep) await parkAbandonedJobs(db, clock.now(), defaultMaxAgeMs);
+    if (sweep && (!readFirst || (await anyExpiredLease(store, clock.now()).catch(() => true))))
+      await parkAbandonedJobs(db, clock.now(), defaultMaxAgeMs);
     let claimed = true;
     while (claimed && started && !stopping) {
       claimed = false;
       for (const kind of definitions.keys()) {
-        const rows = await claim(kind);
+        const rows = await claim(kind, sweep);
         for (const row of rows) launch(row);
         if (rows.length > 0) claimed = true;
       }
@@ -337,7 +349,7 @@ export function createQueue(options: QueueOptions): Queue {
       // Bounded: a job that keeps becoming due at once (Retry-After: 0) must not spin forever.
       for (let pass = 0; pass < 100; pass++) {
         const batch: Running[] = [];
-        for (const k of kinds) for (const row of await claim(k)) batch.push(launch(row));
+        for (const k of kinds) for (const row of await claim(k, false)) batch.push(launch(row));
         if (batch.length === 0) break;
         await Promise.all(batch.map((r) => r.done));
         ran += batch.length;

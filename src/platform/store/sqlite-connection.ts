@@ -49,6 +49,8 @@ interface Prepared {
   reader: boolean;
   /** Cannot change the database (so, outside a transaction, it needs no flush). */
   readOnly: boolean;
+  /** INSERT, UPDATE or DELETE: outside a transaction, it needs a flush only if it changed a row. */
+  dml: boolean;
 }
 
 export function openSqliteConnection(options: SqliteOpenOptions): SqliteConnection {
@@ -64,13 +66,21 @@ export function openSqliteConnection(options: SqliteOpenOptions): SqliteConnecti
   db.exec('PRAGMA wal_autocheckpoint = 0');
 
   const cache = new Map<string, Prepared>();
+  // Rows changed by the connection's statements, triggers included.
+  const totalChanges = db.prepare('select total_changes() as n');
+  const changesSoFar = () => Number((totalChanges.get() as { n: number | bigint }).n);
   const flusher = createWalFlusher(options.path === ':memory:' ? undefined : `${options.path}-wal`);
 
   function prepare(sql: string): Prepared {
     let p = cache.get(sql);
     if (p === undefined) {
       const stmt = db.prepare(sql);
-      p = { stmt, reader: stmt.columns().length > 0, readOnly: /^\s*(select|explain)\b/i.test(sql) };
+      p = {
+        stmt,
+        reader: stmt.columns().length > 0,
+        readOnly: /^\s*(select|explain)\b/i.test(sql),
+        dml: /^\s*(insert|update|delete|replace)\b/i.test(sql),
+      };
       if (cache.size >= STATEMENT_CACHE_SIZE) {
         const oldest = cache.keys().next();
         if (oldest.done !== true) cache.delete(oldest.value);
@@ -90,11 +100,15 @@ export function openSqliteConnection(options: SqliteOpenOptions): SqliteConnecti
     if (inTransaction === true && !wasInTransaction)
       throw new Error('statement refused: the transaction it belongs to is not open');
     const p = prepare(sql);
+    const changesBefore = !wasInTransaction && p.dml ? changesSoFar() : undefined;
     // node:sqlite rows have a null prototype; plain objects behave like pg's rows everywhere (assert, spread).
     const result = p.reader
       ? { rows: p.stmt.all(...params).map((row) => ({ ...row })) }
       : p.stmt.run(...params);
-    const committed = !db.isTransaction && (wasInTransaction || !p.readOnly);
+    // An autocommitted INSERT/UPDATE/DELETE that changed no row (a job poll that found nothing due)
+    // wrote no WAL frame: there is nothing to flush, and an idle hub does not sync the disk.
+    const wrote = changesBefore === undefined || changesSoFar() !== changesBefore;
+    const committed = !db.isTransaction && (wasInTransaction || !p.readOnly) && wrote;
     return { result, commit: committed ? flusher.committed() : undefined };
   }
 
