@@ -119,6 +119,20 @@ for (const scheme of ['seed', 'standard-webhooks', 'token'] as const) {
   }
 }
 
+void test('a signature of the wrong length (truncated, padded, empty) is refused, not thrown on', () => {
+  for (const scheme of ['seed', 'standard-webhooks'] as const) {
+    const secret = scheme === 'seed' ? SEED_SECRET : SWH_SECRET;
+    const name = scheme === 'seed' ? 'x-genesys-webhook-signature' : 'webhook-signature';
+    const h = signRequest(scheme, secret, body, { timestampSeconds: ts, messageId: 'msg_len' });
+    const good = h[name]!;
+    for (const sig of [good.slice(0, -1), `${good}A`, scheme === 'seed' ? '' : 'v1,'])
+      assert.deepEqual(verifySignature(cfg(scheme, [secret]), { ...h, [name]: sig }, body, NOW), {
+        ok: false,
+        reason: 'signature_mismatch',
+      });
+  }
+});
+
 void test('replay identities sort by the signed time, and a re-signed redelivery is a new identity', () => {
   const c = cfg('standard-webhooks', [SWH_SECRET]);
   const at = (seconds: number) => {
