@@ -15,6 +15,7 @@ import { openSqliteConnection } from './sqlite-connection.ts';
 import { sqliteHandles } from './sqlite-dialect.ts';
 import { openSqliteReader } from './sqlite-reader.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
+import { createPauseCell } from './writer-pause.ts';
 
 export type { Database } from './schema.ts';
 export type { Dialect, Migration } from './migrate.ts';
@@ -105,7 +106,9 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     path: config.sqlitePath,
     busyTimeoutMs: config.busyTimeoutMs ?? 10_000,
   });
-  const { db, shared } = sqliteHandles(connection);
+  const inMemory = config.sqlitePath === ':memory:';
+  const pause = inMemory ? undefined : createPauseCell();
+  const { db, shared } = sqliteHandles(connection, pause);
   let lockWaitSeconds = 0;
   const group = createGroupCommit(db, shared, {
     begin() {
@@ -121,12 +124,13 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   // An in-memory database is private to its connection: there, reads go to the writer too.
   const reader = config.sqlitePath === ':memory:' ? undefined : openSqliteReader(config.sqlitePath);
   const checkpointer =
-    config.sqlitePath === ':memory:'
+    pause === undefined
       ? undefined
       : await startCheckpointer({
           path: config.sqlitePath,
           intervalMs: SQLITE_CHECKPOINT_INTERVAL_MS,
           restartAtBytes: SQLITE_WAL_RESTART_BYTES,
+          pause,
         });
   return makeStore({
     db,

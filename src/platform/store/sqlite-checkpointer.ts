@@ -9,21 +9,28 @@
  * starvation"; measured: +150 MB a second at the ingest floor). So once the WAL holds `restartAtBytes`,
  * the tick follows its PASSIVE with a RESTART checkpoint. RESTART waits for the writer's current
  * transaction and holds off the next one while it copies the little that PASSIVE left; the next commit
- * then writes from the start of the file again. The writer waits milliseconds, once per
- * `restartAtBytes` of WAL. The file keeps its largest size (about `restartAtBytes` plus one interval's
+ * then writes from the start of the file again. This process's writer, asked through `pause`,
+ * stands aside between two transactions for the 2–3 ms that takes (writer-pause.ts), once per
+ * `restartAtBytes` of WAL; any other writer waits in SQLite's busy handler. The file keeps its largest size (about `restartAtBytes` plus one interval's
  * commits) and is overwritten in place: TRUNCATE, which empties it, measured 10–20 % slower at the
  * ingest floor, every flush then growing the file again.
  */
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { withWriterPaused, type PauseCell } from './writer-pause.ts';
 
 interface CheckpointerOptions {
   path: string;
   intervalMs: number;
   /** WAL content (bytes) from which a tick also restarts the WAL. */
   restartAtBytes: number;
+  /** Shared with this process's writer, which pauses between transactions for a restart (writer-pause.ts). */
+  pause?: PauseCell | undefined;
 }
+
+/** How long a restart waits for the writer to pause before it takes the lock as before. */
+const PAUSE_WAIT_MS = 20;
 
 /** Marks the worker's data, so this module runs the loop only in the thread started for it. */
 const ROLE = 'patchbay-sqlite-checkpointer';
@@ -49,7 +56,7 @@ export async function startCheckpointer(options: CheckpointerOptions): Promise<{
 
 const data = workerData as (CheckpointerOptions & { role?: string }) | null;
 if (!isMainThread && parentPort !== null && data?.role === ROLE) {
-  const { path, intervalMs, restartAtBytes } = data;
+  const { path, intervalMs, restartAtBytes, pause } = data;
   const db = new DatabaseSync(path);
   db.exec('PRAGMA busy_timeout = 1000');
   const { page_size: pageSize } = db.prepare('PRAGMA page_size').get() as { page_size: number };
@@ -66,7 +73,8 @@ if (!isMainThread && parentPort !== null && data?.role === ROLE) {
         // the while (measured: 15–17 ms a restart at the ingest floor). Synced here, outside any lock,
         // the RESTART syncs only the few pages it copies itself.
         fsyncSync(dbFile);
-        restart.get();
+        if (pause === undefined) restart.get();
+        else withWriterPaused(pause, PAUSE_WAIT_MS, () => restart.get());
       }
     } catch {
       // Busy now (a writer is resetting the WAL, a backup is running): the next tick tries again.

@@ -25,6 +25,7 @@ import {
 import type { SQLInputValue } from 'node:sqlite';
 import type { Database } from './schema.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
+import { yieldToCheckpoint, type PauseCell } from './writer-pause.ts';
 
 class ConnectionAdapter implements DatabaseConnection {
   readonly #client: SqliteConnection;
@@ -71,16 +72,22 @@ class Mutex {
 class SqliteDriver implements Driver {
   readonly #connection: ConnectionAdapter;
   readonly #mutex: Mutex | undefined;
+  readonly #pause: PauseCell | undefined;
 
-  constructor(client: SqliteConnection, mode: 'exclusive' | 'shared') {
+  constructor(client: SqliteConnection, mode: 'exclusive' | 'shared', pause: PauseCell | undefined) {
     this.#connection = new ConnectionAdapter(client, mode === 'shared');
     this.#mutex = mode === 'exclusive' ? new Mutex() : undefined;
+    this.#pause = pause;
   }
 
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
     await this.#mutex?.lock();
+    // Between two users of the connection no transaction is open: the moment to let a WAL restart
+    // run (writer-pause.ts). The mutex stays held, so every other user waits behind it.
+    const paused = this.#pause === undefined ? undefined : yieldToCheckpoint(this.#pause);
+    if (paused !== undefined) await paused;
     return this.#connection;
   }
 
@@ -109,14 +116,16 @@ class SqliteDriver implements Driver {
 export class SqliteConnectionDialect implements Dialect {
   readonly #client: SqliteConnection;
   readonly #mode: 'exclusive' | 'shared';
+  readonly #pause: PauseCell | undefined;
 
-  constructor(client: SqliteConnection, mode: 'exclusive' | 'shared') {
+  constructor(client: SqliteConnection, mode: 'exclusive' | 'shared', pause?: PauseCell) {
     this.#client = client;
     this.#mode = mode;
+    this.#pause = pause;
   }
 
   createDriver(): Driver {
-    return new SqliteDriver(this.#client, this.#mode);
+    return new SqliteDriver(this.#client, this.#mode, this.#pause);
   }
 
   createQueryCompiler() {
@@ -133,16 +142,20 @@ export class SqliteConnectionDialect implements Dialect {
 }
 
 /**
- * Kysely over the connection: `db` takes turns on it (exclusive); `shared` is a transaction handle whose
- * statements go straight into whichever transaction the group commit holds open.
+ * Kysely over the connection: `db` takes turns on it (exclusive), pausing between turns when the
+ * checkpoint thread asks through `pause`; `shared` is a transaction handle whose statements go
+ * straight into whichever transaction the group commit holds open.
  */
-export function sqliteHandles(connection: SqliteConnection): {
+export function sqliteHandles(
+  connection: SqliteConnection,
+  pause?: PauseCell,
+): {
   db: Kysely<Database>;
   shared: Transaction<Database>;
 } {
   const sharedDialect = new SqliteConnectionDialect(connection, 'shared');
   return {
-    db: new Kysely<Database>({ dialect: new SqliteConnectionDialect(connection, 'exclusive') }),
+    db: new Kysely<Database>({ dialect: new SqliteConnectionDialect(connection, 'exclusive', pause) }),
     shared: new Transaction<Database>({
       config: { dialect: sharedDialect },
       dialect: sharedDialect,
