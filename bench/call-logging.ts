@@ -1,7 +1,8 @@
 /**
  * call-logging: (a) Patchbay's durable, signed intake of conversation ends vs (b) the seed's
  * inline handler (contact lookup, Task create and Contact patch inside the request) vs (c) a
- * no-op route — same server, 32 concurrent senders, Salesforce emulator RTT 150 ms — and the
+ * no-op route — same server, 32 concurrent senders, Salesforce emulator RTT 150 ms, (a) and (c)
+ * in four alternating rounds each (runAlternating) — and the
  * end-to-end time from a call end's 202 to its Task committed in Salesforce (p50/p95).
  * Targets: intake ≥ 0.5 × no-op, intake p99 ≤ 10 ms; call end → Task p95 ≤ one RTT + 50 ms.
  * Every request carries a fresh body (a new conversation, signed), so nothing is deduplicated.
@@ -17,10 +18,12 @@ import { createLogger } from '../src/platform/log/logger.ts';
 import { callEndBody, postSigned, startEmulators } from '../src/features/call-end-intake/test-support.ts';
 import { CALL_END_SOURCE } from '../src/features/call-end-intake/jobs.ts';
 import { measureDurable } from './_durable-stats.ts';
-import { runLoad } from './_load.ts';
+import { ratioOf, runAlternating, runLoad, type LoadOptions } from './_load.ts';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+/** The no-op's and the intake's time is split into this many rounds, run in turn. */
+const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
 const RTT_MS = 150;
 
 const e = await startEmulators();
@@ -77,27 +80,29 @@ const pct = (xs: number[], p: number) => {
   return Math.round((s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0) * 10) / 10;
 };
 
-/** `connections` autocannon senders for `seconds` in a child process, each request a fresh signed call end. */
-const load = (path: string) =>
-  runLoad({
-    url: `${url}${path}`,
-    method: 'POST',
-    connections,
-    durationSeconds: seconds,
-    perRequest: {
-      module: join(import.meta.dirname, '../src/features/call-end-intake/test-support.ts'),
-      name: 'signedCallEnds',
-      args: e.contact,
-    },
-  });
+/** `connections` autocannon senders for `duration` s, each request a fresh signed call end. */
+const phase = (path: string, duration = seconds): LoadOptions => ({
+  url: `${url}${path}`,
+  method: 'POST',
+  connections,
+  durationSeconds: duration,
+  perRequest: {
+    module: join(import.meta.dirname, '../src/features/call-end-intake/test-support.ts'),
+    name: 'signedCallEnds',
+    args: e.contact,
+  },
+});
 
 await setLatency(RTT_MS);
-await load('/bench/noop'); // warm-up
-const noop = await load('/bench/noop');
+await runLoad(phase('/bench/noop', 4)); // warm-up
 const durablePhase = measureDurable(hub.store);
-const durable = await load('/webhook/call-ended');
+const [noop, durable] = await runAlternating(
+  [phase('/bench/noop', seconds / rounds), phase('/webhook/call-ended', seconds / rounds)],
+  rounds,
+);
+if (noop === undefined || durable === undefined) throw new Error('the load process returned no result');
 const durableStore = durablePhase();
-const inline = await load('/bench/inline');
+const inline = await runLoad(phase('/bench/inline'));
 // Every request was a new conversation end: one stored event each, none deduplicated (the stored
 // count also includes the requests still in flight when the load stopped, up to `connections`).
 const { n: stored } = await hub.store.db
@@ -138,7 +143,10 @@ console.log(
     metric: 'durable_intake_rps',
     value: Math.round(durable.requestsPerSecond),
     baseline: Math.round(noop.requestsPerSecond),
-    ratio: Math.round((durable.requestsPerSecond / noop.requestsPerSecond) * 100) / 100,
+    ratio: ratioOf(durable.requestsPerSecond, noop.requestsPerSecond),
+    ratio_rounds: durable.roundsPerSecond.map((d, i) => ratioOf(d, noop.roundsPerSecond[i] ?? 0)),
+    noop_rounds_rps: noop.roundsPerSecond,
+    durable_rounds_rps: durable.roundsPerSecond,
     durable_p50_ms: durable.p50Ms,
     durable_p99_ms: durable.p99Ms,
     durable_requests: durable.total,
@@ -156,6 +164,7 @@ console.log(
     salesforce_rtt_ms: RTT_MS,
     connections,
     seconds,
+    rounds,
     database: hub.store.dialect,
     ...durableStore,
     targets: { ratio: 0.5, p99_ms: 10, e2e_p95_ms: RTT_MS + 50 },

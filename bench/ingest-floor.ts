@@ -1,7 +1,8 @@
 /**
  * ingest-floor: the durable intake path (store a 1 KB JSON event + enqueue its job in one
  * committed transaction, then answer 202) against a no-op route on the same server, at the
- * same concurrency, in the same run. SQLite with synchronous=FULL (fsync on commit).
+ * same concurrency, in the same run: four rounds of each, in turn (runAlternating), so that both
+ * paths see the same machine. SQLite with synchronous=FULL (fsync on commit).
  * Target: durable ≥ 0.5 × no-op throughput and p99 ≤ 10 ms at 32 concurrent clients.
  */
 import { mkdtempSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { enqueue } from '../src/platform/jobs/index.ts';
 import { storeInbound } from '../src/platform/inbox/inbox.ts';
 import { createLogger } from '../src/platform/log/logger.ts';
 import { measureDurable } from './_durable-stats.ts';
-import { runLoad } from './_load.ts';
+import { ratioOf, runAlternating, runLoad, type LoadOptions } from './_load.ts';
 
 declare module '../src/platform/jobs/types.ts' {
   interface JobKinds {
@@ -24,6 +25,8 @@ declare module '../src/platform/jobs/types.ts' {
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
+/** Each path's time is split into this many rounds, the no-op's and the durable's in turn. */
+const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
 const dir = mkdtempSync(join(tmpdir(), 'pb-bench-'));
 const config = loadConfig({
   env: {
@@ -54,12 +57,20 @@ const event = JSON.stringify({
   conversationId: '00000000-0000-4000-8000-000000000000',
   pad: 'x'.repeat(900),
 });
-const load = (path: string) =>
-  runLoad({ url: `${url}${path}`, method: 'POST', body: event, connections, durationSeconds });
-await load('/bench/noop'); // warm-up of the server and the JIT, not reported
-const noop = await load('/bench/noop');
+const phase = (path: string, seconds: number): LoadOptions => ({
+  url: `${url}${path}`,
+  method: 'POST',
+  body: event,
+  connections,
+  durationSeconds: seconds,
+});
+await runLoad(phase('/bench/noop', 5)); // warm-up of the server and the JIT, not reported
 const durablePhase = measureDurable(hub.store);
-const durable = await load('/bench/durable');
+const [noop, durable] = await runAlternating(
+  [phase('/bench/noop', durationSeconds / rounds), phase('/bench/durable', durationSeconds / rounds)],
+  rounds,
+);
+if (noop === undefined || durable === undefined) throw new Error('the load process returned no result');
 const durableStore = durablePhase();
 const { n: stored } = await hub.store.db
   .selectFrom('inbound_events')
@@ -74,7 +85,10 @@ console.log(
     metric: 'durable_intake_rps',
     value: Math.round(durable.requestsPerSecond),
     baseline: Math.round(noop.requestsPerSecond),
-    ratio: Math.round((durable.requestsPerSecond / noop.requestsPerSecond) * 100) / 100,
+    ratio: ratioOf(durable.requestsPerSecond, noop.requestsPerSecond),
+    ratio_rounds: durable.roundsPerSecond.map((d, i) => ratioOf(d, noop.roundsPerSecond[i] ?? 0)),
+    noop_rounds_rps: noop.roundsPerSecond,
+    durable_rounds_rps: durable.roundsPerSecond,
     durable_p50_ms: durable.p50Ms,
     durable_p99_ms: durable.p99Ms,
     noop_p50_ms: noop.p50Ms,
@@ -85,6 +99,7 @@ console.log(
     body_bytes: Buffer.byteLength(event),
     connections,
     seconds: durationSeconds,
+    rounds,
     database: hub.store.dialect,
     ...durableStore,
     targets: { ratio: 0.5, p99_ms: 10 },
