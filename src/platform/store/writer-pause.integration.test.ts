@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
@@ -42,4 +43,18 @@ test('WAL restart pause: a writer that never passes between transactions does no
   assert.deepEqual(result, { granted: false, cellAfter: 0 });
   assert.equal(Atomics.load(done, 0), 1, 'the restart ran anyway');
   assert.equal(yieldToCheckpoint(cell), undefined, 'the withdrawn request is not granted later');
+});
+
+test('WAL restart pause: a process with nothing else to do waits for the pause to end instead of exiting', () => {
+  // The checkpointer asked and never ends the pause: the writer resumes after its bound (100 ms).
+  const script = `
+    const { createPauseCell, yieldToCheckpoint } = await import(${JSON.stringify(new URL('./writer-pause.ts', import.meta.url).href)});
+    const cell = createPauseCell();
+    Atomics.store(cell, 0, 1);
+    await yieldToCheckpoint(cell, 100);
+    console.log('resumed');`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(child.stderr, '');
+  assert.equal(child.status, 0);
+  assert.equal(child.stdout.trim(), 'resumed');
 });

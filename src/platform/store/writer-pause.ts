@@ -29,7 +29,12 @@ export function yieldToCheckpoint(cell: PauseCell, maxMs = 1_000): Promise<void>
   if (Atomics.compareExchange(cell, 0, REQUESTED, GRANTED) !== REQUESTED) return undefined;
   Atomics.notify(cell, 0);
   const waited = Atomics.waitAsync(cell, 0, GRANTED, maxMs);
-  return waited.async ? waited.value.then(() => undefined) : undefined;
+  if (!waited.async) return undefined;
+  // Atomics.waitAsync does not keep Node's event loop alive: a process with nothing else pending (a
+  // CLI command, a hub draining its last batches on shutdown) would exit here, its queued writes
+  // abandoned. The timer holds the loop open for the pause's bound.
+  const keepAlive = setTimeout(() => {}, maxMs);
+  return waited.value.then(() => clearTimeout(keepAlive));
 }
 
 /**
