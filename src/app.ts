@@ -38,7 +38,7 @@ import {
 import { createLeadership, leaderMigrations, type Leadership } from './platform/leader/index.ts';
 import { createLogger, type Logger } from './platform/log/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics/registry.ts';
-import { openStore, type Migration, type Store } from './platform/store/index.ts';
+import { openStore, storeConfigOf, type Migration, type Store } from './platform/store/index.ts';
 import { callLoggingMigrations, registerCallLogging } from './features/call-end-intake/register.ts';
 import { mirrorContactIndex } from './features/activity-log/index.ts';
 import { sfMirrorConfig } from './features/sf-mirror/index.ts';
@@ -124,7 +124,7 @@ export async function createHub(opts: HubOptions): Promise<Hub> {
       retentionDays: Number(config.raw.PATCHBAY_LOG_RETENTION_DAYS ?? 14),
     });
   const metrics = createMetrics({ defaultMetrics: true });
-  const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
+  const store = await openStore(storeConfigOf(config));
   await store.migrate(migrations);
   const connectors = createConnectors(config, { store, log, metrics });
   const queue = createQueue({

@@ -1,6 +1,6 @@
 /** What every CLI command needs: the `--config` option, the loaded configuration, a migrated store. */
 import { loadConfig, type Config } from '../platform/config/load.ts';
-import { openStore, type Migration, type Store } from '../platform/store/index.ts';
+import { openStore, storeConfigOf, type Migration, type Store } from '../platform/store/index.ts';
 
 export const configOption = { config: { type: 'string' as const } };
 
@@ -17,7 +17,7 @@ export async function withStore<T>(
   migrations: readonly Migration[],
   fn: (store: Store) => Promise<T>,
 ): Promise<T> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
+  const store = await openStore(storeConfigOf(config));
   try {
     await store.migrate(migrations);
     return await fn(store);

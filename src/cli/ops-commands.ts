@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { migrations } from '../app.ts';
 import { listAlerts } from '../platform/alerts/index.ts';
 import { BackupError, backupSqlite, pgDumpAdvice, restoreSqlite } from '../platform/backup/sqlite-backup.ts';
-import { isPostgresUrl, openStore } from '../platform/store/index.ts';
+import { isPostgresUrl, openStore, storeConfigOf } from '../platform/store/index.ts';
 import { UsageError, type CommandSpec } from './commands.ts';
 import { configFrom, configOption } from './context.ts';
 
@@ -31,7 +31,7 @@ export const opsCommands: CommandSpec[] = [
       if (!Number.isInteger(recent) || recent < 0 || recent > 1000)
         throw new UsageError('--recent must be an integer from 0 to 1000');
       const config = configFrom(values);
-      const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
+      const store = await openStore(storeConfigOf(config));
       try {
         await store.migrate(migrations);
         console.log(JSON.stringify(await listAlerts(store.db, { recent }), null, 2));

@@ -11,7 +11,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../platform/auth/api-ke
 import { describeConfig, type Config } from '../platform/config/load.ts';
 import { createQueue } from '../platform/jobs/index.ts';
 import { createLogger } from '../platform/log/logger.ts';
-import { openStore, type Store } from '../platform/store/index.ts';
+import { openStore, storeConfigOf, type Store } from '../platform/store/index.ts';
 import { reportCommands } from '../features/reports/cli.ts';
 import { UsageError, type CommandSpec } from './commands.ts';
 import { configFrom, configOption, withStore } from './context.ts';
@@ -66,7 +66,7 @@ export const commands: CommandSpec[] = [
     options: configOption,
     async run({ values }) {
       const config = configFrom(values);
-      const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
+      const store = await openStore(storeConfigOf(config));
       try {
         const { applied } = await store.migrate(migrations);
         console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');

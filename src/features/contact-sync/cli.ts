@@ -10,7 +10,7 @@ import { createConnectors } from '../../connectors/index.ts';
 import { systemClock } from '../../platform/jobs/index.ts';
 import { createLogger } from '../../platform/log/logger.ts';
 import { createMetrics } from '../../platform/metrics/registry.ts';
-import { openStore } from '../../platform/store/index.ts';
+import { openStore, storeConfigOf } from '../../platform/store/index.ts';
 import { contactSyncConfig } from './config.ts';
 import { createContactSync, type ContactSync } from './service.ts';
 import { contactSyncMigrations } from './store.ts';
@@ -21,7 +21,7 @@ async function withSync<T>(
 ): Promise<T> {
   const config = configFrom(values);
   const log = createLogger({ level: 'warn' });
-  const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
+  const store = await openStore(storeConfigOf(config));
   await store.migrate(contactSyncMigrations);
   const connectors = createConnectors(config, {
     store,

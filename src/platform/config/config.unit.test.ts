@@ -65,3 +65,12 @@ test('config check masks every secret, including the password inside DATABASE_UR
   assert.match(printed, /postgres:\/\/hub:\*\*\*@db:5432\/patchbay/);
   assert.ok(c.salesforce);
 });
+
+test('the PostgreSQL pool size defaults to 10 and refuses a pool of none', () => {
+  assert.equal(loadConfig({ env: {} }).databasePoolSize, 10);
+  assert.equal(loadConfig({ env: { DATABASE_POOL_SIZE: '40' } }).databasePoolSize, 40);
+  assert.throws(
+    () => loadConfig({ env: { DATABASE_POOL_SIZE: '0' } }),
+    (e: unknown) => e instanceof ConfigError && e.issues.some((i) => i.key === 'DATABASE_POOL_SIZE'),
+  );
+});

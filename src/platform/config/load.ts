@@ -12,6 +12,8 @@ export interface Config {
   port: number;
   publicUrl: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL connections per process (DATABASE_POOL_SIZE). */
+  databasePoolSize: number;
   sqlitePath: string;
   logLevel: string;
   logFile: string | undefined;
@@ -116,6 +118,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     port,
     publicUrl: str('PATCHBAY_PUBLIC_URL') ?? `http://${host}:${port}`,
     databaseUrl: str('DATABASE_URL'),
+    databasePoolSize: num('DATABASE_POOL_SIZE'),
     sqlitePath: str('PATCHBAY_SQLITE_PATH') as string,
     logLevel: str('LOG_LEVEL') as string,
     logFile: str('PATCHBAY_LOG_FILE'),

@@ -51,6 +51,15 @@ export const settings = [
     description: 'PostgreSQL connection URL. When unset, the hub uses the embedded SQLite file.',
   },
   {
+    env: 'DATABASE_POOL_SIZE',
+    type: 'int',
+    default: '10',
+    min: 1,
+    max: 1000,
+    description:
+      'Connections each hub process keeps open to PostgreSQL (replicas × this must stay under the PostgreSQL max_connections setting).',
+  },
+  {
     env: 'PATCHBAY_SQLITE_PATH',
     type: 'string',
     default: '.data/patchbay.sqlite',

@@ -84,6 +84,19 @@ export function isPostgresUrl(url: string | undefined): url is string {
   return url !== undefined && /^postgres(ql)?:\/\//.test(url);
 }
 
+/** The store settings of the hub's configuration (platform/config). */
+export function storeConfigOf(config: {
+  databaseUrl: string | undefined;
+  sqlitePath: string;
+  databasePoolSize: number;
+}): StoreConfig {
+  return {
+    databaseUrl: config.databaseUrl,
+    sqlitePath: config.sqlitePath,
+    poolSize: config.databasePoolSize,
+  };
+}
+
 export async function openStore(config: StoreConfig): Promise<Store> {
   const url = config.databaseUrl;
   if (url !== undefined && url !== '' && !isPostgresUrl(url)) {

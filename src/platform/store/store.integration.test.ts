@@ -9,7 +9,8 @@ import {
   unavailableReason,
   withTestDatabase,
 } from '../../../test/support/databases.ts';
-import type { Migration } from './index.ts';
+import { loadConfig } from '../config/load.ts';
+import { openStore, storeConfigOf, type Migration } from './index.ts';
 
 const featureMigration: Migration = {
   name: '0100-test-widgets',
@@ -131,5 +132,31 @@ void test('the store looks at its own schema only: other schemas coming and goin
       await Promise.all(churners.map((c) => c.end()));
     }
     assert.ok(churned > 0, 'schemas were created and dropped meanwhile');
+  });
+});
+
+void test('DATABASE_POOL_SIZE caps the connections a store opens to PostgreSQL [postgres]', async (t) => {
+  const reason = unavailableReason('postgres');
+  if (reason !== undefined) return t.skip(reason);
+  await withTestDatabase('postgres', async ({ config }) => {
+    const hubConfig = loadConfig({
+      env: { DATABASE_URL: config.databaseUrl ?? '', DATABASE_POOL_SIZE: '3' },
+    });
+    const store = await openStore(storeConfigOf(hubConfig));
+    try {
+      // Eight concurrent queries that each hold a connection for a while: with three connections, three
+      // run at a time, on three distinct server processes.
+      const pids = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const r = await sql<{ pid: number }>`select pg_backend_pid() as pid, pg_sleep(0.05)`.execute(
+            store.db,
+          );
+          return r.rows[0]?.pid;
+        }),
+      );
+      assert.equal(new Set(pids).size, 3);
+    } finally {
+      await store.close();
+    }
   });
 });
