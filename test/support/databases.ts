@@ -139,3 +139,19 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
     await client.end();
   }
 }
+
+/** A feature table for store tests: `events (id text primary key, body text not null)`. */
+export interface TestEvents {
+  events: { id: string; body: string };
+}
+
+export const testEventsMigration: Migration = {
+  name: '0100-test-events',
+  async up(db) {
+    await db.schema
+      .createTable('events')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .execute();
+  },
+};

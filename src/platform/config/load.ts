@@ -14,6 +14,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** PostgreSQL connections per process (DATABASE_POOL_SIZE). */
   databasePoolSize: number;
+  /** Hot statements prepared per PostgreSQL connection (DATABASE_PREPARED_STATEMENTS). */
+  databasePreparedStatements: boolean;
   sqlitePath: string;
   logLevel: string;
   logFile: string | undefined;
@@ -119,6 +121,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     publicUrl: str('PATCHBAY_PUBLIC_URL') ?? `http://${host}:${port}`,
     databaseUrl: str('DATABASE_URL'),
     databasePoolSize: num('DATABASE_POOL_SIZE'),
+    databasePreparedStatements: values.DATABASE_PREPARED_STATEMENTS as boolean,
     sqlitePath: str('PATCHBAY_SQLITE_PATH') as string,
     logLevel: str('LOG_LEVEL') as string,
     logFile: str('PATCHBAY_LOG_FILE'),

@@ -60,6 +60,13 @@ export const settings = [
       'Connections each hub process keeps open to PostgreSQL (replicas × this must stay under the PostgreSQL max_connections setting).',
   },
   {
+    env: 'DATABASE_PREPARED_STATEMENTS',
+    type: 'bool',
+    default: 'true',
+    description:
+      'Prepare the hot inserts once per PostgreSQL connection (less server CPU per event); false behind a pooler in transaction mode without prepared-statement support (PgBouncer < 1.21).',
+  },
+  {
     env: 'PATCHBAY_SQLITE_PATH',
     type: 'string',
     default: '.data/patchbay.sqlite',

@@ -4,39 +4,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sql, type Kysely } from 'kysely';
-import { testEachDialect } from '../../../test/support/databases.ts';
+import { testEachDialect, testEventsMigration, type TestEvents } from '../../../test/support/databases.ts';
 import { createGroupCommit } from './group-commit.ts';
-import { openStore, type Migration } from './index.ts';
+import { openStore } from './index.ts';
 import { openSqliteConnection } from './sqlite-connection.ts';
 import { sqliteHandles } from './sqlite-dialect.ts';
-
-interface Events {
-  events: { id: string; body: string };
-}
-
-const events: Migration = {
-  name: '0100-test-events',
-  async up(db) {
-    await db.schema
-      .createTable('events')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('body', 'text', (c) => c.notNull())
-      .execute();
-  },
-};
 
 testEachDialect(
   'concurrent durable() calls: failures roll back alone, the others commit',
   async (_t, { store, dialect }) => {
-    await store.migrate([events]);
-    const db = store.db as unknown as Kysely<Events>;
+    await store.migrate([testEventsMigration]);
+    const db = store.db as unknown as Kysely<TestEvents>;
     // Which transaction each fn ran in: SQLite's txid is not exposed, so we compare the connection's
     // total_changes-independent marker: a temp value set by the first fn of a batch is visible to the rest.
     // Indexed by caller: a batch that had a failure runs again, and the last run is the one committed.
     const txMarkers: string[] = [];
     const calls = Array.from({ length: 20 }, (_, i) =>
       store.durable(async (trx) => {
-        const t = trx as unknown as Kysely<Events>;
+        const t = trx as unknown as Kysely<TestEvents>;
         txMarkers[i] = await transactionMarker(t, dialect);
         await t
           .insertInto('events')
@@ -58,25 +43,20 @@ testEachDialect(
         .map((i) => `e${i}`)
         .sort(),
     );
-    if (dialect === 'sqlite') {
-      // Group commit: the 20 concurrent calls were issued in one turn, so they share a single transaction.
-      assert.equal(new Set(txMarkers).size, 1);
-    } else {
-      // PostgreSQL: one transaction each (the server does its own group commit of WAL flushes).
-      assert.equal(new Set(txMarkers).size, 20);
-    }
+    // Group commit: the 20 concurrent calls were issued in one turn, so they share a single transaction.
+    assert.equal(new Set(txMarkers).size, 1);
   },
 );
 
 testEachDialect(
-  'concurrent durable() calls that all succeed share one SQLite transaction and see each other',
+  'concurrent durable() calls that all succeed share one transaction and see each other',
   async (_t, { store, dialect }) => {
-    await store.migrate([events]);
-    const db = store.db as unknown as Kysely<Events>;
+    await store.migrate([testEventsMigration]);
+    const db = store.db as unknown as Kysely<TestEvents>;
     const markers = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
         store.durable(async (trx) => {
-          const t = trx as unknown as Kysely<Events>;
+          const t = trx as unknown as Kysely<TestEvents>;
           const marker = await transactionMarker(t, dialect);
           await t
             .insertInto('events')
@@ -93,7 +73,7 @@ testEachDialect(
         }),
       ),
     );
-    assert.equal(new Set(markers).size, dialect === 'sqlite' ? 1 : 12);
+    assert.equal(new Set(markers).size, 1);
     const rows = await db.selectFrom('events').select(['id', 'body']).orderBy('id').execute();
     assert.equal(rows.length, 12);
     assert.equal(rows.find((r) => r.id === 's0')?.body, 'x');
@@ -103,12 +83,12 @@ testEachDialect(
 testEachDialect(
   'durable() resolves only after commit: a second connection sees the row at once',
   async (_t, { store, openStore }) => {
-    await store.migrate([events]);
-    const other = (await openStore()).db as unknown as Kysely<Events>;
+    await store.migrate([testEventsMigration]);
+    const other = (await openStore()).db as unknown as Kysely<TestEvents>;
     const results = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
         store.durable(async (trx) => {
-          await (trx as unknown as Kysely<Events>)
+          await (trx as unknown as Kysely<TestEvents>)
             .insertInto('events')
             .values({ id: `d${i}`, body: 'y' })
             .execute();
@@ -144,7 +124,10 @@ test('SQLite: calls queued while the disk flushes an earlier commit join the ope
     const write = (id: string) =>
       group
         .run(async (trx) => {
-          await (trx as unknown as Kysely<Events>).insertInto('events').values({ id, body: 'x' }).execute();
+          await (trx as unknown as Kysely<TestEvents>)
+            .insertInto('events')
+            .values({ id, body: 'x' })
+            .execute();
           return commits; // the commits made before this call's transaction: the same within one
         })
         .then((marker) => (settledIds.push(id), marker));
@@ -169,7 +152,7 @@ test('SQLite: calls queued while the disk flushes an earlier commit join the ope
     assert.equal(new Set(markers.slice(0, 3)).size, 1, 'a, b and c committed together');
     assert.notEqual(markers[3], markers[0], 'd had a transaction of its own');
     assert.equal(commits, 2);
-    const ids = (await (db as unknown as Kysely<Events>).selectFrom('events').select('id').execute()).map(
+    const ids = (await (db as unknown as Kysely<TestEvents>).selectFrom('events').select('id').execute()).map(
       (r) => r.id,
     );
     assert.deepEqual(ids.sort(), ['a', 'b', 'c', 'd']);
@@ -182,7 +165,7 @@ test('SQLite: calls queued while the disk flushes an earlier commit join the ope
 });
 
 /** An identifier of the current transaction. */
-async function transactionMarker(db: Kysely<Events>, dialect: string): Promise<string> {
+async function transactionMarker(db: Kysely<TestEvents>, dialect: string): Promise<string> {
   if (dialect === 'postgres') {
     const r = await sql<{ x: string }>`select txid_current()::text as x`.execute(db);
     return r.rows[0]!.x;
@@ -202,14 +185,14 @@ test('SQLite: when the write lock cannot be had, durable() fails, nothing it wro
   const holder = await openStore({ sqlitePath: path });
   const blocked = await openStore({ sqlitePath: path, busyTimeoutMs: 50 });
   try {
-    await holder.migrate([events]);
+    await holder.migrate([testEventsMigration]);
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let locked!: () => void;
     const lockTaken = new Promise<void>((resolve) => (locked = resolve));
     // Another process's transaction holds the write lock while the blocked store tries to write.
     const holding = holder.transaction(async (trx) => {
-      await (trx as unknown as Kysely<Events>)
+      await (trx as unknown as Kysely<TestEvents>)
         .insertInto('events')
         .values({ id: 'held', body: 'h' })
         .execute();
@@ -218,7 +201,7 @@ test('SQLite: when the write lock cannot be had, durable() fails, nothing it wro
     });
     await lockTaken;
     const attempt = blocked.durable(async (trx) => {
-      await (trx as unknown as Kysely<Events>)
+      await (trx as unknown as Kysely<TestEvents>)
         .insertInto('events')
         .values({ id: 'lost', body: 'x' })
         .execute();
@@ -230,7 +213,7 @@ test('SQLite: when the write lock cannot be had, durable() fails, nothing it wro
     release();
     await holding;
     const ids = (
-      await (blocked.db as unknown as Kysely<Events>).selectFrom('events').select('id').execute()
+      await (blocked.db as unknown as Kysely<TestEvents>).selectFrom('events').select('id').execute()
     ).map((r) => r.id);
     assert.deepEqual(ids, ['held']);
   } finally {

@@ -5,8 +5,8 @@
  * therefore run twice — it must only write through `trx`, which is what `durable()` is for.
  *
  * The functions of a batch run concurrently inside the shared transaction (none waits for another's
- * awaits). They see each other's writes, as on PostgreSQL they would race: a check-then-insert needs a
- * unique constraint there and here alike. Once COMMIT is written, the connection serves the next
+ * awaits) and see each other's writes: a check-then-insert needs a unique constraint, as it would between
+ * concurrent transactions (PostgreSQL's batches, postgres-group-commit.ts, behave the same). Once COMMIT is written, the connection serves the next
  * batch while this one's commit is flushed to disk; its callers hear back after the flush. That next
  * batch stays open, taking functions queued meanwhile, until the flush ends (or it is full): committing
  * earlier would only wait for the next flush. On a failure the batch runs again one function at a
@@ -17,7 +17,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 
-interface Item {
+export interface BatchItem {
   fn: (trx: Transaction<Database>) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -53,7 +53,7 @@ export function createGroupCommit(
   control: BatchControl,
   maxBatch = 256,
 ): GroupCommit {
-  let pending: Item[] = [];
+  let pending: BatchItem[] = [];
   let flushing: Promise<void> | undefined;
   const flushingToDisk = new Set<Promise<void>>();
   const totals = { commits: 0, calls: 0 };
@@ -116,14 +116,13 @@ export function createGroupCommit(
       await rollbackQuietly();
     }
     if (outcome?.durable === undefined) {
-      await flushWithSavepoints(batch);
+      if (await runWithSavepoints(db, batch)) countCommit(batch.length);
       return;
     }
     // The connection is free: the next batch runs while this one's commit reaches the disk, and the
     // callers hear back only once it has.
     const { settled, durable } = outcome;
-    totals.commits += 1;
-    totals.calls += batch.length;
+    countCommit(batch.length);
     const acknowledged = durable.then(
       () => {
         for (const [i, item] of batch.entries())
@@ -137,42 +136,14 @@ export function createGroupCommit(
     void acknowledged.finally(() => flushingToDisk.delete(acknowledged));
   }
 
+  function countCommit(calls: number): void {
+    totals.commits += 1;
+    totals.calls += calls;
+  }
+
   /** After a failed BEGIN or COMMIT, a transaction may still be open on the connection. */
   async function rollbackQuietly(): Promise<void> {
     await sql`rollback`.execute(db).catch(() => undefined);
-  }
-
-  async function flushWithSavepoints(batch: Item[]): Promise<void> {
-    const outcomes: Outcome[] = [];
-    try {
-      await db.transaction().execute(async (trx) => {
-        for (const [i, item] of batch.entries()) {
-          const sp = sql.raw(`gc_${i}`);
-          await sql`savepoint ${sp}`.execute(trx);
-          try {
-            const value = await item.fn(trx);
-            await sql`release savepoint ${sp}`.execute(trx);
-            outcomes.push({ ok: true, value });
-          } catch (error) {
-            await sql`rollback to savepoint ${sp}`.execute(trx);
-            await sql`release savepoint ${sp}`.execute(trx);
-            outcomes.push({ ok: false, error });
-          }
-        }
-      });
-    } catch (error) {
-      // BEGIN, a savepoint rollback or COMMIT failed: nothing of this batch is durable.
-      for (const item of batch) item.reject(error);
-      return;
-    }
-    totals.commits += 1;
-    totals.calls += batch.length;
-    for (const [i, item] of batch.entries()) {
-      const o = outcomes[i];
-      if (o === undefined) item.reject(new Error('group commit: missing outcome'));
-      else if (o.ok) item.resolve(o.value);
-      else item.reject(o.error);
-    }
   }
 
   return {
@@ -190,4 +161,40 @@ export function createGroupCommit(
     },
     stats: () => ({ ...totals }),
   };
+}
+
+/**
+ * The fallback after a batch failed: its functions again, one at a time in one transaction, each in a
+ * savepoint, so that a failure rolls back only its own writes. Settles every item; true if committed.
+ */
+export async function runWithSavepoints(db: Kysely<Database>, batch: readonly BatchItem[]): Promise<boolean> {
+  const outcomes: Outcome[] = [];
+  try {
+    await db.transaction().execute(async (trx) => {
+      for (const [i, item] of batch.entries()) {
+        const sp = sql.raw(`gc_${i}`);
+        await sql`savepoint ${sp}`.execute(trx);
+        try {
+          const value = await item.fn(trx);
+          await sql`release savepoint ${sp}`.execute(trx);
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          await sql`rollback to savepoint ${sp}`.execute(trx);
+          await sql`release savepoint ${sp}`.execute(trx);
+          outcomes.push({ ok: false, error });
+        }
+      }
+    });
+  } catch (error) {
+    // BEGIN, a savepoint rollback or COMMIT failed: nothing of this batch is durable.
+    for (const item of batch) item.reject(error);
+    return false;
+  }
+  for (const [i, item] of batch.entries()) {
+    const o = outcomes[i];
+    if (o === undefined) item.reject(new Error('group commit: missing outcome'));
+    else if (o.ok) item.resolve(o.value);
+    else item.reject(o.error);
+  }
+  return true;
 }

@@ -14,6 +14,7 @@
  */
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
 import type { Store } from './index.ts';
+import { prepareOnUse } from './postgres-pool.ts';
 import type { Database } from './schema.ts';
 
 export type HotStatement<P extends readonly unknown[], R> = (
@@ -63,6 +64,7 @@ function compiledOnce<P extends readonly unknown[], R>(
         );
       text = query.sql;
       compiled.set(dialect, text);
+      prepareOnUse(text);
     }
     return text;
   };

@@ -9,6 +9,7 @@ import { Kysely, sql, type CompiledQuery, type Transaction } from 'kysely';
 import { createGroupCommit } from './group-commit.ts';
 import { listPendingMigrations, runMigrations, type Dialect, type Migration } from './migrate.ts';
 import { CurrentSchemaPostgresDialect } from './postgres-dialect.ts';
+import { createPostgresGroupCommit } from './postgres-group-commit.ts';
 import { createPostgresPool } from './postgres-pool.ts';
 import type { Database } from './schema.ts';
 import { openSqliteConnection } from './sqlite-connection.ts';
@@ -27,6 +28,8 @@ export interface StoreConfig {
   sqlitePath: string;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number | undefined;
+  /** PostgreSQL: prepare hot statements once per connection (default true; see postgres-pool.ts). */
+  preparedStatements?: boolean | undefined;
   /** SQLite busy timeout in ms (default 10 000): how long to wait for another process's write lock. */
   busyTimeoutMs?: number | undefined;
 }
@@ -63,9 +66,10 @@ export interface Store {
   pendingMigrations(migrations?: readonly Migration[]): Promise<string[]>;
   ping(): Promise<void>;
   /**
-   * Runs fn in a transaction and resolves after the commit is durable. On SQLite, concurrent calls
-   * share one commit (group commit; one failure doesn't abort the others, and fn may then run a
-   * second time). Inside fn use only `trx`, never `store.db`, a nested `durable()` or other I/O.
+   * Runs fn in a transaction and resolves after the commit is durable. Concurrent calls share one
+   * commit (group commit, group-commit.ts and postgres-group-commit.ts; one failure doesn't abort the
+   * others, and fn may then run a second time). Inside fn use only `trx`, never `store.db`, a nested
+   * `durable()` or other I/O.
    */
   durable<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** SQLite's group commits and WAL flushes since the store opened; undefined on PostgreSQL. */
@@ -89,11 +93,13 @@ export function storeConfigOf(config: {
   databaseUrl: string | undefined;
   sqlitePath: string;
   databasePoolSize: number;
+  databasePreparedStatements: boolean;
 }): StoreConfig {
   return {
     databaseUrl: config.databaseUrl,
     sqlitePath: config.sqlitePath,
     poolSize: config.databasePoolSize,
+    preparedStatements: config.databasePreparedStatements,
   };
 }
 
@@ -103,15 +109,21 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     throw new Error('databaseUrl must start with postgres:// or postgresql:// (leave it unset for SQLite)');
   }
   if (isPostgresUrl(url)) {
-    const pool = createPostgresPool(url, config.poolSize ?? 10);
+    const poolSize = config.poolSize ?? 10;
+    const pool = createPostgresPool(url, poolSize, { prepare: config.preparedStatements ?? true });
     const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
+    // Half the pool for group commits, the rest for workers' and readers' queries meanwhile.
+    const group = createPostgresGroupCommit(db, { concurrency: Math.max(1, Math.floor(poolSize / 2)) });
     return makeStore({
       db,
       reader: readerOf(db),
       dialect: 'postgres',
-      durable: (fn) => db.transaction().execute(fn),
+      durable: (fn) => group.run(fn),
       durableStats: () => undefined,
-      close: () => db.destroy(),
+      async close() {
+        await group.drain();
+        await db.destroy();
+      },
     });
   }
   if (config.sqlitePath !== ':memory:') mkdirSync(dirname(config.sqlitePath), { recursive: true });
