@@ -150,34 +150,8 @@ export async function registerSaveLog(app: FastifyInstance, deps: SaveLogDeps): 
               receivedAt: now,
               correlationId: id,
             });
-            const row = await trx
-              .selectFrom('save_log_interactions')
-              .selectAll()
-              .where('interaction_id', '=', id)
-              .executeTakeFirst();
-            if (!ev.created) return row?.version ?? 0;
-            const merged = mergeCallLog(
-              row ? (JSON.parse(row.call_log) as Record<string, unknown>) : {},
-              callLog,
-            );
-            const next = (row?.version ?? 0) + 1;
-            const values = {
-              call_log: JSON.stringify(merged),
-              interaction: JSON.stringify(interaction),
-              version: next,
-              updated_at: now,
-            };
-            if (row)
-              await trx
-                .updateTable('save_log_interactions')
-                .set(values)
-                .where('interaction_id', '=', id)
-                .execute();
-            else
-              await trx
-                .insertInto('save_log_interactions')
-                .values({ interaction_id: id, ...values, synced_version: 0, task_id: null })
-                .execute();
+            if (!ev.created) return currentVersion(trx, id);
+            const next = await mergeDelta(trx, { id, interaction, callLog, now });
             if (upsert)
               await enqueue(
                 trx as Kysely<Database>,
@@ -212,4 +186,62 @@ export async function registerSaveLog(app: FastifyInstance, deps: SaveLogDeps): 
       );
     },
   );
+}
+
+async function currentVersion(db: Kysely<Database>, id: string): Promise<number> {
+  const row = await db
+    .selectFrom('save_log_interactions')
+    .select('version')
+    .where('interaction_id', '=', id)
+    .executeTakeFirst();
+  return row?.version ?? 0;
+}
+
+/**
+ * Adds a callLog delta to the interaction's merged log and returns the log's new version. Deltas of
+ * one interaction may be written at once — by functions of one group commit (which interleave) or by
+ * two transactions — so the write is conditional on the version read; one that lost the race reads
+ * again (the winner's write is visible by then: same transaction, or committed) and merges onto it.
+ */
+async function mergeDelta(
+  trx: Kysely<Database>,
+  delta: { id: string; interaction: unknown; callLog: Record<string, unknown>; now: number },
+): Promise<number> {
+  const { id, now } = delta;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const row = await trx
+      .selectFrom('save_log_interactions')
+      .select(['call_log', 'version'])
+      .where('interaction_id', '=', id)
+      .executeTakeFirst();
+    const merged = mergeCallLog(
+      row ? (JSON.parse(row.call_log) as Record<string, unknown>) : {},
+      delta.callLog,
+    );
+    const next = (row?.version ?? 0) + 1;
+    const values = {
+      call_log: JSON.stringify(merged),
+      interaction: JSON.stringify(delta.interaction),
+      version: next,
+      updated_at: now,
+    };
+    const written = row
+      ? (
+          await trx
+            .updateTable('save_log_interactions')
+            .set(values)
+            .where('interaction_id', '=', id)
+            .where('version', '=', row.version)
+            .executeTakeFirst()
+        ).numUpdatedRows
+      : (
+          await trx
+            .insertInto('save_log_interactions')
+            .values({ interaction_id: id, ...values, synced_version: 0, task_id: null })
+            .onConflict((oc) => oc.column('interaction_id').doNothing())
+            .executeTakeFirst()
+        ).numInsertedOrUpdatedRows;
+    if (Number(written ?? 0) > 0) return next;
+  }
+  throw new Error(`save-log: interaction ${id} kept changing under concurrent deltas`);
 }

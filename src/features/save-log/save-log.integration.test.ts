@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { testEachDialect } from '../../../test/support/databases.ts';
 import { startTestHub, type TestHub } from '../../../test/support/hub.ts';
 import { postSigned, startEmulators, type Emulators } from '../call-end-intake/test-support.ts';
 
@@ -129,3 +130,44 @@ void test('Salesforce down during the request → { id: "" }, and the job saves 
     await new Promise((res) => setTimeout(res, 50));
   assert.equal(e.tasks().filter((x) => x.CallObject === id).length, 1);
 });
+
+testEachDialect(
+  'deltas of one interaction sent at once all land in its merged call log, none overwritten',
+  async (_t, { dialect, config }) => {
+    // Their own hub per dialect (the file's hub is SQLite's): the deltas share a group commit there.
+    const own = await startTestHub({
+      env: e.env,
+      ...(dialect === 'postgres' && config.databaseUrl !== undefined
+        ? { databaseUrl: config.databaseUrl }
+        : {}),
+    });
+    try {
+      const id = randomUUID();
+      const interaction = { id, name: e.contact.name, ani: e.contact.phone, direction: 'Inbound' };
+      const fields = Array.from({ length: 12 }, (_, i) => `Note_${i}__c`);
+      const responses = await Promise.all(
+        fields.map((field, i) =>
+          postSigned(
+            `${own.url}/v1/extensions/save-log`,
+            { eventName: 'interactionChanged', interaction, callLog: { [field]: `note ${i}` } },
+            { scheme: 'token' },
+          ),
+        ),
+      );
+      assert.deepEqual(
+        responses.map((r) => r.status),
+        fields.map(() => 200),
+      );
+      const row = await own.hub.store.db
+        .selectFrom('save_log_interactions')
+        .select(['call_log', 'version'])
+        .where('interaction_id', '=', id)
+        .executeTakeFirstOrThrow();
+      const merged = JSON.parse(row.call_log) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(merged).sort(), [...fields].sort());
+      assert.equal(row.version, fields.length, 'one version per delta');
+    } finally {
+      await own.stop();
+    }
+  },
+);
