@@ -14,7 +14,13 @@ import { startBackofficeSandbox, type BackofficeSandbox } from '../../../sandbox
 import { startGenesysSandbox, type GenesysSandbox } from '../../../sandbox/genesys/index.ts';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../../sandbox/salesforce/index.ts';
 import { fixturePeople } from '../../../test/fixtures/pii.ts';
-import { testEachDialect, withTestDatabase, type TestDatabase } from '../../../test/support/databases.ts';
+import pg from 'pg';
+import {
+  testEachDialect,
+  unavailableReason,
+  withTestDatabase,
+  type TestDatabase,
+} from '../../../test/support/databases.ts';
 import { startTestHub, type TestHub, sandboxEnv } from '../../../test/support/hub.ts';
 import { testLogFile } from '../../../test/support/logger.ts';
 import { storeInbound } from '../../platform/inbox/inbox.ts';
@@ -484,6 +490,56 @@ testEachDialect(
       assert.ok(done.steps.find((s) => s.step === 'genesys')!.attempts >= 2);
     }),
 );
+
+// On PostgreSQL the external steps finish in transactions of their own (other batches, other
+// replicas). The last two finishing together must still start the final step: each used to see the
+// other's step as open (not yet committed) and leave it to the other, so the erasure stayed
+// in_progress. Here every step is held at its last write (its audit entry) until all three wait.
+test('PostgreSQL: external steps finishing at the same moment still start the final step', async (t) => {
+  const reason = unavailableReason('postgres');
+  if (reason !== undefined) return t.skip(reason);
+  await withTestDatabase('postgres', (db) =>
+    withPrivacyHub(db, async () => {
+      const p = alice;
+      await seedPerson(p, BO_ALICE);
+      // Slow deletes, so that the lock below is taken while the steps are still at work.
+      for (const url of [sf.url, bo.url])
+        await json(`${url}/__sandbox/faults`, 'PUT', { rules: [{ method: 'DELETE', latencyMs: 1500 }] });
+      const locker = new pg.Client({ connectionString: db.config.databaseUrl });
+      await locker.connect();
+      try {
+        const req = await admin<ErasureStatusView>('/v1/privacy/erasures', 'POST', { email: p.email });
+        await waitFor('the steps to start', async () => {
+          const { rows } = await locker.query<{ status: string }>(
+            'select status from privacy_erasures where id = $1',
+            [req.id],
+          );
+          return rows[0]?.status === 'in_progress' ? true : undefined;
+        });
+        await locker.query('begin');
+        await locker.query('lock table privacy_audit in exclusive mode');
+        await waitFor('all three steps to wait at their last write', async () => {
+          // Inside a transaction the statistics views are a snapshot taken at first read: take a new one.
+          await locker.query('select pg_stat_clear_snapshot()');
+          const { rows } = await locker.query<{ n: string }>(
+            `select count(*)::text as n from pg_stat_activity
+              where wait_event_type = 'Lock' and datname = current_database() and query ilike '%privacy%'`,
+          );
+          return rows[0]?.n === '3' ? true : undefined;
+        });
+        await locker.query('commit');
+        const done = await completed(req.id);
+        assert.deepEqual(
+          done.steps.map((s) => s.state),
+          ['done', 'done', 'done', 'done'],
+        );
+      } finally {
+        await locker.query('rollback').catch(() => undefined);
+        await locker.end();
+      }
+    }),
+  );
+});
 
 testEachDialect(
   'retention: legal hold keeps a recording that retention would delete; an expired one goes',

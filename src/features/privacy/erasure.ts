@@ -416,6 +416,13 @@ export function createErasures(deps: ErasureDeps): Erasures {
       const result = await runExternal(erasureId, step, loaded.subject);
       const now = clock.now();
       await store.durable(async (trx) => {
+        // The erasure's row first, as a lock: on PostgreSQL the last two steps finishing at once would
+        // otherwise each see the other still open (not yet committed) and neither start the final step.
+        await trx
+          .updateTable('privacy_erasures')
+          .set({ updated_at: now })
+          .where('id', '=', erasureId)
+          .execute();
         await setStep(trx, erasureId, step, {
           state: 'done',
           last_error: null,
