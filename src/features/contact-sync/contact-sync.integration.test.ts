@@ -218,6 +218,44 @@ void test('simultaneous edits of one field resolve per strategy and are audited;
   }
 });
 
+void test('two conflicts of one contact resolved at once: each choice lands in both systems and the base', async () => {
+  const id = [...genesysBySf().keys()].sort()[302]!;
+  const s = sync('manual');
+  await s.run({ mode: 'incremental', direction: 'both' });
+  const g = genesysBySf().get(id)![0]!;
+  await t.hub.connectors.genesys!.externalContacts.patch(String(g.id), [
+    { field: '$.title', value: 'TitleFromGenesys', action: 'Update' },
+    { field: '$.firstName', value: 'FirstFromGenesys', action: 'Update' },
+  ] as never);
+  await t.hub.connectors.salesforce!.update('Contact', id, {
+    Title: 'TitleFromSalesforce',
+    FirstName: 'FirstFromSalesforce',
+  });
+  assert.equal((await s.run({ mode: 'incremental', direction: 'both' })).conflicts, 2);
+  const open = (await s.listConflicts({ status: 'open' })).filter((c) => c.sfId === id);
+  const idOf = (field: string) => open.find((c) => c.field === field)!.id;
+  // As an admin page resolving both rows would: at the same moment.
+  await Promise.all([
+    s.resolveConflict(idOf('title'), { side: 'genesys' }, 'test'),
+    s.resolveConflict(idOf('firstName'), { side: 'salesforce' }, 'test'),
+  ]);
+  const rec = await t.hub.connectors.salesforce!.retrieve<{ Title: string; FirstName: string }>(
+    'Contact',
+    id,
+    ['Title', 'FirstName'],
+  );
+  assert.deepEqual([rec.Title, rec.FirstName], ['TitleFromGenesys', 'FirstFromSalesforce']);
+  const now = genesysBySf().get(id)![0]!;
+  assert.deepEqual([now.title, now.firstName], ['TitleFromGenesys', 'FirstFromSalesforce']);
+  assert.deepEqual(
+    (await s.listConflicts()).filter((c) => c.sfId === id && c.status === 'open'),
+    [],
+  );
+  // Both resolutions are in the base: the next run finds nothing to reconcile.
+  const after = await s.run({ mode: 'incremental', direction: 'both' });
+  assert.equal(after.conflicts + after.updated + after.updatedInSalesforce, 0);
+});
+
 void test('a contact deleted in Salesforce disappears in Genesys', async () => {
   const id = [...genesysBySf().keys()].sort()[400]!;
   await t.hub.connectors.salesforce!.remove('Contact', id);

@@ -43,6 +43,10 @@ export interface ContactSyncDeps {
 /** The platform lease (`leases` row) held by the one running sync across replicas. */
 export const RUN_LEASE = 'contact-sync.run';
 const LEASE_MS = 15_000;
+/** A person's conflict resolution: how long its claim on the contact lasts, how long another waits. */
+const CLAIM_MS = 60_000;
+const CLAIM_WAIT_MS = 10_000;
+const CLAIM_POLL_MS = 50;
 
 export function createContactSync(d: ContactSyncDeps) {
   const db = d.store.db;
@@ -203,8 +207,7 @@ export function createContactSync(d: ContactSyncDeps) {
       .executeTakeFirst();
     if (!c) throw new HttpError('not_found', `No conflict ${id}`);
     if (c.status !== 'open') throw new HttpError('conflict', `Conflict ${id} is already ${c.status}`);
-    if (!d.salesforce || !d.genesys)
-      throw new HttpError('unavailable', 'Contact sync needs SALESFORCE_* and GENESYS_* settings');
+    connectors();
     const value: Value =
       choice.value !== undefined
         ? choice.value
@@ -215,6 +218,59 @@ export function createContactSync(d: ContactSyncDeps) {
             : (() => {
                 throw new HttpError('bad_request', 'Give side (salesforce|genesys) or value');
               })();
+    const claim = await claimContact(c.sf_id);
+    try {
+      await writeResolution(c, value, by);
+    } finally {
+      // Only our own claim: one that outlived CLAIM_MS may be another resolution's by now.
+      await db
+        .updateTable('contact_sync_links')
+        .set({ resolving_until: null })
+        .where('sf_id', '=', c.sf_id)
+        .where('resolving_until', '=', claim)
+        .execute();
+    }
+    return { id, field: c.field, value };
+  }
+
+  /**
+   * Resolutions of one contact go one at a time, across replicas: each writes both systems from what
+   * it read (the Genesys contact is read and put back whole) and then the link's base, so two at once
+   * could undo each other's field or leave Salesforce and Genesys holding different choices. Waits for
+   * another resolution of the contact to end; a claim left by a crashed process expires.
+   */
+  async function claimContact(sfId: string): Promise<number> {
+    for (let waited = 0; ; waited += CLAIM_POLL_MS) {
+      const now = d.clock.now();
+      const until = now + CLAIM_MS;
+      const claimed = await db
+        .updateTable('contact_sync_links')
+        .set({ resolving_until: until })
+        .where('sf_id', '=', sfId)
+        .where((eb) => eb.or([eb('resolving_until', 'is', null), eb('resolving_until', '<', now)]))
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) > 0) return until;
+      const linked = await db
+        .selectFrom('contact_sync_links')
+        .select('sf_id')
+        .where('sf_id', '=', sfId)
+        .executeTakeFirst();
+      if (!linked) throw new HttpError('conflict', 'The contact is no longer linked');
+      if (waited >= CLAIM_WAIT_MS)
+        throw new HttpError('conflict', 'Another conflict of this contact is being resolved; try again');
+      await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+    }
+  }
+
+  /** Under the contact's claim: the conflict still open, the value written to both systems, then recorded. */
+  async function writeResolution(c: { id: string; sf_id: string; field: string }, value: Value, by: string) {
+    const { id } = c;
+    const still = await db
+      .selectFrom('contact_sync_conflicts')
+      .select('status')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    if (still.status !== 'open') throw new HttpError('conflict', `Conflict ${id} is already ${still.status}`);
     const link = await db
       .selectFrom('contact_sync_links')
       .selectAll()
@@ -222,9 +278,10 @@ export function createContactSync(d: ContactSyncDeps) {
       .executeTakeFirst();
     if (!link || link.gc_id === null) throw new HttpError('conflict', 'The contact is no longer linked');
     const mapping = d.options.mapping;
+    const { salesforce, genesys } = connectors();
     const values: Values = { [c.field]: value };
-    await d.salesforce.update('Contact', c.sf_id, toSalesforce(values, [c.field], mapping));
-    const current = (await d.genesys.externalContacts.get(link.gc_id)) as Record<string, unknown>;
+    await salesforce.update('Contact', c.sf_id, toSalesforce(values, [c.field], mapping));
+    const current = (await genesys.externalContacts.get(link.gc_id)) as Record<string, unknown>;
     const {
       createDate: _c,
       modifyDate: _m,
@@ -232,7 +289,7 @@ export function createContactSync(d: ContactSyncDeps) {
       identifiers: _i,
       ...writable
     } = applyToGenesys(current, values, mapping);
-    const written = (await d.genesys.externalContacts.update(link.gc_id, writable)) as {
+    const written = (await genesys.externalContacts.update(link.gc_id, writable)) as {
       modifyDate?: string;
     };
     const base = { ...(link.base ? (JSON.parse(link.base) as Values) : {}), ...values };
@@ -253,9 +310,15 @@ export function createContactSync(d: ContactSyncDeps) {
         .updateTable('contact_sync_conflicts')
         .set({ status: 'resolved', resolved_value: JSON.stringify(value), resolved_by: by, resolved_at: now })
         .where('id', '=', id)
+        .where('status', '=', 'open')
         .execute();
     });
-    return { id, field: c.field, value };
+  }
+
+  function connectors() {
+    if (!d.salesforce || !d.genesys)
+      throw new HttpError('unavailable', 'Contact sync needs SALESFORCE_* and GENESYS_* settings');
+    return { salesforce: d.salesforce, genesys: d.genesys };
   }
 
   async function status() {

@@ -31,6 +31,8 @@ export interface ContactSyncLinksTable {
   /** JSON of the Genesys contact as last read or written (for bulk updates without a read). */
   gc_entity: string | null;
   updated_at: number;
+  /** While a person's conflict resolution writes this contact (epoch ms): one at a time per contact. */
+  resolving_until: number | null;
 }
 
 export interface ContactSyncRunsTable {
@@ -157,6 +159,12 @@ export const contactSyncMigrations: Migration[] = [
         .addColumn('value', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
+    },
+  },
+  {
+    name: '1510-contact-sync-resolution-claim',
+    async up(db) {
+      await db.schema.alterTable('contact_sync_links').addColumn('resolving_until', 'bigint').execute();
     },
   },
 ];
