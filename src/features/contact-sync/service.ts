@@ -12,6 +12,7 @@ import { createLeaderElection } from '../../platform/leader/index.ts';
 import type { Logger } from '../../platform/log/logger.ts';
 import type { Metrics } from '../../platform/metrics/registry.ts';
 import type { Store } from '../../platform/store/index.ts';
+import { claimRow } from '../../platform/store/row-claim.ts';
 import {
   createSyncEngine,
   type ConsentCheck,
@@ -46,7 +47,6 @@ const LEASE_MS = 15_000;
 /** A person's conflict resolution: how long its claim on the contact lasts, how long another waits. */
 const CLAIM_MS = 60_000;
 const CLAIM_WAIT_MS = 10_000;
-const CLAIM_POLL_MS = 50;
 
 export function createContactSync(d: ContactSyncDeps) {
   const db = d.store.db;
@@ -218,48 +218,31 @@ export function createContactSync(d: ContactSyncDeps) {
             : (() => {
                 throw new HttpError('bad_request', 'Give side (salesforce|genesys) or value');
               })();
-    const claim = await claimContact(c.sf_id);
+    // Resolutions of one contact go one at a time, across replicas: each writes both systems from what
+    // it read (the Genesys contact is read and put back whole) and then the link's base, so two at once
+    // could undo each other's field or leave Salesforce and Genesys holding different choices.
+    const claim = await claimRow(db, {
+      table: 'contact_sync_links',
+      keyColumn: 'sf_id',
+      key: c.sf_id,
+      claimColumn: 'resolving_until',
+      clock: d.clock,
+      ttlMs: CLAIM_MS,
+      waitMs: CLAIM_WAIT_MS,
+    });
+    if (!claim.claimed)
+      throw new HttpError(
+        'conflict',
+        claim.reason === 'missing'
+          ? 'The contact is no longer linked'
+          : 'Another conflict of this contact is being resolved; try again',
+      );
     try {
       await writeResolution(c, value, by);
     } finally {
-      // Only our own claim: one that outlived CLAIM_MS may be another resolution's by now.
-      await db
-        .updateTable('contact_sync_links')
-        .set({ resolving_until: null })
-        .where('sf_id', '=', c.sf_id)
-        .where('resolving_until', '=', claim)
-        .execute();
+      await claim.release();
     }
     return { id, field: c.field, value };
-  }
-
-  /**
-   * Resolutions of one contact go one at a time, across replicas: each writes both systems from what
-   * it read (the Genesys contact is read and put back whole) and then the link's base, so two at once
-   * could undo each other's field or leave Salesforce and Genesys holding different choices. Waits for
-   * another resolution of the contact to end; a claim left by a crashed process expires.
-   */
-  async function claimContact(sfId: string): Promise<number> {
-    for (let waited = 0; ; waited += CLAIM_POLL_MS) {
-      const now = d.clock.now();
-      const until = now + CLAIM_MS;
-      const claimed = await db
-        .updateTable('contact_sync_links')
-        .set({ resolving_until: until })
-        .where('sf_id', '=', sfId)
-        .where((eb) => eb.or([eb('resolving_until', 'is', null), eb('resolving_until', '<', now)]))
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) > 0) return until;
-      const linked = await db
-        .selectFrom('contact_sync_links')
-        .select('sf_id')
-        .where('sf_id', '=', sfId)
-        .executeTakeFirst();
-      if (!linked) throw new HttpError('conflict', 'The contact is no longer linked');
-      if (waited >= CLAIM_WAIT_MS)
-        throw new HttpError('conflict', 'Another conflict of this contact is being resolved; try again');
-      await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
-    }
   }
 
   /** Under the contact's claim: the conflict still open, the value written to both systems, then recorded. */
