@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { testEachDialect } from '../../../test/support/databases.ts';
+import { test } from 'node:test';
+import pg from 'pg';
+import { testEachDialect, unavailableReason, withTestDatabase } from '../../../test/support/databases.ts';
 import { sfMirrorMigrations } from './migrations.ts';
 import type { MirrorRow } from './model.ts';
 import { createMirrorRepo } from './repo.ts';
@@ -99,3 +101,56 @@ testEachDialect(
   },
   { migrations: sfMirrorMigrations },
 );
+
+// PostgreSQL: the catch-up and the change-event stream write in transactions of their own. One that
+// read the stored version before another stored a newer one must not put the older one back.
+void test('PostgreSQL: two writes of one contact at once keep the newer version and its phones', async (t) => {
+  const reason = unavailableReason('postgres');
+  if (reason !== undefined) return t.skip(reason);
+  await withTestDatabase(
+    'postgres',
+    async ({ store, config }) => {
+      const repo = createMirrorRepo(store);
+      await repo.apply([row('003X', 5, ['+14155550105'])], 1);
+      const locker = new pg.Client({ connectionString: config.databaseUrl });
+      await locker.connect();
+      try {
+        // Both writes read version 5, then wait on the row: the newer is first in line.
+        await locker.query('begin');
+        await locker.query(`select id from sf_mirror_contacts where id = '003X' for update`);
+        const newer = repo.apply([row('003X', 10, ['+14155550110'])], 2);
+        await waitForLockWaiters(locker, 1);
+        const older = repo.apply([row('003X', 8, ['+14155550108'])], 3);
+        await waitForLockWaiters(locker, 2);
+        await locker.query('commit');
+        assert.deepEqual(await Promise.all([newer, older]), [1, 0]);
+      } finally {
+        await locker.end();
+      }
+      const found = await repo.findByPhone('+14155550110', 5);
+      assert.deepEqual(
+        found.contacts.map((c) => c.id),
+        ['003X'],
+      );
+      assert.equal((await repo.findByPhone('+14155550108', 5)).total, 0);
+      // A deletion older than the stored version does not mark it deleted.
+      await repo.markDeleted(['003X', '003X'], 9, 4);
+      assert.deepEqual(await repo.deletedAmong(['003X']), []);
+    },
+    sfMirrorMigrations,
+  );
+});
+
+async function waitForLockWaiters(locker: pg.Client, n: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    // Inside a transaction the statistics views are a snapshot taken at first read: take a new one.
+    await locker.query('select pg_stat_clear_snapshot()');
+    const { rows } = await locker.query<{ n: string }>(
+      `select count(*)::text as n from pg_stat_activity
+        where wait_event_type = 'Lock' and datname = current_database() and query ilike '%sf_mirror_contacts%'`,
+    );
+    if (Number(rows[0]?.n) >= n) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`fewer than ${n} writes waited on the row`);
+}

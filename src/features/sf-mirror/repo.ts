@@ -145,13 +145,15 @@ export function createMirrorRepo(store: Store): MirrorRepo {
             )
             .execute();
           const stored = new Map(existing.map((e) => [e.id, Number(e.modstamp)]));
-          const fresh = part.filter((r) => (stored.get(r.id) ?? -Infinity) <= r.modstamp);
-          if (fresh.length === 0) continue;
-          written += fresh.length;
-          await trx
+          const candidates = part.filter((r) => (stored.get(r.id) ?? -Infinity) <= r.modstamp);
+          if (candidates.length === 0) continue;
+          // The check above read before this write: on PostgreSQL another transaction (the catch-up and
+          // the change-event stream run side by side) may have stored a newer version since, so the
+          // write is conditional too, and only the rows it wrote get their phones replaced.
+          const writtenIds = await trx
             .insertInto('sf_mirror_contacts')
             .values(
-              fresh.map((r) => ({
+              candidates.map((r) => ({
                 id: r.id,
                 first_name: r.firstName,
                 last_name: r.lastName,
@@ -166,26 +168,34 @@ export function createMirrorRepo(store: Store): MirrorRepo {
               })),
             )
             .onConflict((oc) =>
-              oc.column('id').doUpdateSet((eb) => ({
-                first_name: eb.ref('excluded.first_name'),
-                last_name: eb.ref('excluded.last_name'),
-                email: eb.ref('excluded.email'),
-                account_id: eb.ref('excluded.account_id'),
-                // A newer contact version may carry an older read of its account's name (a query that
-                // crossed a rename): the name read later wins, as for the contacts themselves.
-                account_name: sql<
-                  string | null
-                >`CASE WHEN ${keepAccount} THEN sf_mirror_contacts.account_name ELSE excluded.account_name END`,
-                account_modstamp: sql<
-                  number | null
-                >`CASE WHEN ${keepAccount} THEN sf_mirror_contacts.account_modstamp ELSE excluded.account_modstamp END`,
-                tier: eb.ref('excluded.tier'),
-                modstamp: eb.ref('excluded.modstamp'),
-                deleted: eb.ref('excluded.deleted'),
-                synced_at: eb.ref('excluded.synced_at'),
-              })),
+              oc
+                .column('id')
+                .doUpdateSet((eb) => ({
+                  first_name: eb.ref('excluded.first_name'),
+                  last_name: eb.ref('excluded.last_name'),
+                  email: eb.ref('excluded.email'),
+                  account_id: eb.ref('excluded.account_id'),
+                  // A newer contact version may carry an older read of its account's name (a query that
+                  // crossed a rename): the name read later wins, as for the contacts themselves.
+                  account_name: sql<
+                    string | null
+                  >`CASE WHEN ${keepAccount} THEN sf_mirror_contacts.account_name ELSE excluded.account_name END`,
+                  account_modstamp: sql<
+                    number | null
+                  >`CASE WHEN ${keepAccount} THEN sf_mirror_contacts.account_modstamp ELSE excluded.account_modstamp END`,
+                  tier: eb.ref('excluded.tier'),
+                  modstamp: eb.ref('excluded.modstamp'),
+                  deleted: eb.ref('excluded.deleted'),
+                  synced_at: eb.ref('excluded.synced_at'),
+                }))
+                .where('sf_mirror_contacts.modstamp', '<=', (eb) => eb.ref('excluded.modstamp')),
             )
+            .returning('id')
             .execute();
+          const ids = new Set(writtenIds.map((r) => r.id));
+          const fresh = candidates.filter((r) => ids.has(r.id));
+          if (fresh.length === 0) continue;
+          written += fresh.length;
           await trx
             .deleteFrom('sf_mirror_phones')
             .where(
@@ -206,38 +216,42 @@ export function createMirrorRepo(store: Store): MirrorRepo {
     async markDeleted(ids, at, now) {
       if (ids.length === 0) return;
       await store.transaction(async (trx) => {
-        for (const part of chunks(ids, CHUNK)) {
-          await trx.deleteFrom('sf_mirror_phones').where('contact_id', 'in', part).execute();
-          await trx
-            .updateTable('sf_mirror_contacts')
-            .set({ deleted: 1, modstamp: at, synced_at: now })
-            .where('id', 'in', part)
-            .where('modstamp', '<=', at)
+        for (const part of chunks([...new Set(ids)], CHUNK)) {
+          // One statement: a known contact is marked deleted (unless a newer version is stored), an
+          // unknown one gets a tombstone so a stale page cannot add it — also when another transaction
+          // stores it meanwhile, which a separate check and insert would have missed or failed on.
+          const marked = await trx
+            .insertInto('sf_mirror_contacts')
+            .values(
+              part.map((id) => ({
+                id,
+                first_name: null,
+                last_name: null,
+                email: null,
+                account_id: null,
+                account_name: null,
+                account_modstamp: null,
+                tier: null,
+                modstamp: at,
+                deleted: 1,
+                synced_at: now,
+              })),
+            )
+            .onConflict((oc) =>
+              oc
+                .column('id')
+                .doUpdateSet({ deleted: 1, modstamp: at, synced_at: now })
+                .where('sf_mirror_contacts.modstamp', '<=', at),
+            )
+            .returning('id')
             .execute();
-          // A contact deleted before the mirror ever saw it: keep a tombstone so a stale page cannot add it.
-          const known = new Set(
-            (await trx.selectFrom('sf_mirror_contacts').select('id').where('id', 'in', part).execute()).map(
-              (r) => r.id,
-            ),
-          );
-          const unknown = part.filter((id) => !known.has(id));
-          if (unknown.length > 0)
+          if (marked.length > 0)
             await trx
-              .insertInto('sf_mirror_contacts')
-              .values(
-                unknown.map((id) => ({
-                  id,
-                  first_name: null,
-                  last_name: null,
-                  email: null,
-                  account_id: null,
-                  account_name: null,
-                  account_modstamp: null,
-                  tier: null,
-                  modstamp: at,
-                  deleted: 1,
-                  synced_at: now,
-                })),
+              .deleteFrom('sf_mirror_phones')
+              .where(
+                'contact_id',
+                'in',
+                marked.map((r) => r.id),
               )
               .execute();
         }
