@@ -155,3 +155,29 @@ export const testEventsMigration: Migration = {
       .execute();
   },
 };
+
+/**
+ * Waits until at least `n` PostgreSQL sessions of this database wait on a lock while running a statement
+ * that mentions `statementLike` (an ILIKE pattern). `client` may be inside the transaction that holds
+ * the lock: the statistics snapshot is renewed on every poll.
+ */
+export async function waitForLockWaiters(
+  client: pg.Client,
+  n: number,
+  statementLike: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    await client.query('select pg_stat_clear_snapshot()');
+    const { rows } = await client.query<{ n: string }>(
+      `select count(*)::text as n from pg_stat_activity
+        where wait_event_type = 'Lock' and datname = current_database() and query ilike $1`,
+      [statementLike],
+    );
+    if (Number(rows[0]?.n) >= n) return;
+    if (Date.now() > end)
+      throw new Error(`fewer than ${n} statements like ${statementLike} waited on a lock`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

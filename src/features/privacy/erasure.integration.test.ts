@@ -18,6 +18,7 @@ import pg from 'pg';
 import {
   testEachDialect,
   unavailableReason,
+  waitForLockWaiters,
   withTestDatabase,
   type TestDatabase,
 } from '../../../test/support/databases.ts';
@@ -518,15 +519,8 @@ test('PostgreSQL: external steps finishing at the same moment still start the fi
         });
         await locker.query('begin');
         await locker.query('lock table privacy_audit in exclusive mode');
-        await waitFor('all three steps to wait at their last write', async () => {
-          // Inside a transaction the statistics views are a snapshot taken at first read: take a new one.
-          await locker.query('select pg_stat_clear_snapshot()');
-          const { rows } = await locker.query<{ n: string }>(
-            `select count(*)::text as n from pg_stat_activity
-              where wait_event_type = 'Lock' and datname = current_database() and query ilike '%privacy%'`,
-          );
-          return rows[0]?.n === '3' ? true : undefined;
-        });
+        // All three steps wait at their last write.
+        await waitForLockWaiters(locker, 3, '%privacy%', 40_000);
         await locker.query('commit');
         const done = await completed(req.id);
         assert.deepEqual(

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
-import { testEachDialect, unavailableReason, withTestDatabase } from '../../../test/support/databases.ts';
+import {
+  testEachDialect,
+  unavailableReason,
+  waitForLockWaiters,
+  withTestDatabase,
+} from '../../../test/support/databases.ts';
 import { sfMirrorMigrations } from './migrations.ts';
 import type { MirrorRow } from './model.ts';
 import { createMirrorRepo } from './repo.ts';
@@ -119,9 +124,9 @@ void test('PostgreSQL: two writes of one contact at once keep the newer version 
         await locker.query('begin');
         await locker.query(`select id from sf_mirror_contacts where id = '003X' for update`);
         const newer = repo.apply([row('003X', 10, ['+14155550110'])], 2);
-        await waitForLockWaiters(locker, 1);
+        await waitForLockWaiters(locker, 1, '%sf_mirror_contacts%');
         const older = repo.apply([row('003X', 8, ['+14155550108'])], 3);
-        await waitForLockWaiters(locker, 2);
+        await waitForLockWaiters(locker, 2, '%sf_mirror_contacts%');
         await locker.query('commit');
         assert.deepEqual(await Promise.all([newer, older]), [1, 0]);
       } finally {
@@ -140,17 +145,3 @@ void test('PostgreSQL: two writes of one contact at once keep the newer version 
     sfMirrorMigrations,
   );
 });
-
-async function waitForLockWaiters(locker: pg.Client, n: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    // Inside a transaction the statistics views are a snapshot taken at first read: take a new one.
-    await locker.query('select pg_stat_clear_snapshot()');
-    const { rows } = await locker.query<{ n: string }>(
-      `select count(*)::text as n from pg_stat_activity
-        where wait_event_type = 'Lock' and datname = current_database() and query ilike '%sf_mirror_contacts%'`,
-    );
-    if (Number(rows[0]?.n) >= n) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`fewer than ${n} writes waited on the row`);
-}

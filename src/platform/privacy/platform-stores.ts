@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely';
 import { RetryableError } from '../jobs/errors.ts';
+import { isSqlite } from '../store/sqlite-dialect.ts';
 import type { PersonalDataRegistry } from './registry.ts';
 import { mentionsAny, tableExists } from './text-match.ts';
 
@@ -66,6 +67,10 @@ export function registerPlatformStores(registry: PersonalDataRegistry): void {
             mentionsAny('key', needles),
           ]),
         )
+        // PostgreSQL: the rows are locked, so a worker's claim (SKIP LOCKED) passes them by, and one
+        // already claiming a row is waited for and then read as running. Without the lock its job was
+        // deleted under the worker, which went on to write the person back.
+        .$if(!isSqlite(trx), (q) => q.forUpdate())
         .execute();
       if (rows.some((r) => r.state === 'running'))
         throw new RetryableError('a job about the subject is running; erasing Patchbay data after it', {
