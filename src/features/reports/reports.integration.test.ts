@@ -15,14 +15,14 @@ import { withTestDatabase } from '../../../test/support/databases.ts';
 import { startTestHub } from '../../../test/support/hub.ts';
 import { testLogger } from '../../../test/support/logger.ts';
 import { createGenesysConnector } from '../../connectors/genesys/client.ts';
-import { createMailer } from '../../connectors/mail/index.ts';
+import { createMailer, type Mailer } from '../../connectors/mail/index.ts';
 import { createFakeClock, createQueue } from '../../platform/jobs/index.ts';
 import { defaultTargets, fmtDuration, fmtPct } from './assess.ts';
 import { analyticsFromConnector } from './genesys-source.ts';
 import { defineReportJobs } from './jobs.ts';
 import { kpis } from './kpi.ts';
 import { createReports, SEND_RETRY_MS } from './service.ts';
-import { reportMigrations } from './store.ts';
+import { listReports, reportMigrations } from './store.ts';
 
 const TZ = 'Europe/Paris';
 const DAY = '2026-03-10';
@@ -210,7 +210,7 @@ void describe('nightly report on a simulated day', () => {
           url: `smtp://127.0.0.1:${smtp.smtpPort}`,
           from: 'reports@patchbay.test',
         });
-        const reports = createReports({
+        const deps = {
           store,
           log,
           clock,
@@ -218,9 +218,9 @@ void describe('nightly report on a simulated day', () => {
           targets: defaultTargets,
           recipients: ['cc-leads@patchbay.test'],
           analytics: analyticsFromConnector(genesys),
-          mailer,
           renderPdf: () => Promise.reject(new Error('font file missing')),
-        });
+        };
+        const reports = createReports({ ...deps, mailer });
         try {
           const res = await reports.generate(DAY);
           assert.equal(res.format, 'text');
@@ -237,6 +237,30 @@ void describe('nightly report on a simulated day', () => {
           assert.match(full.text, /By queue:/);
           assert.match(full.text, /PDF could not be generated/);
           assert.deepEqual(await reports.send(DAY), { already: true }, 'a sent report is not mailed twice');
+
+          // Regenerated while it is being mailed: the version mailed is the one marked sent; the new
+          // version stays pending, and its own send mails it.
+          clock.advance(60_000);
+          await reports.generate(DAY);
+          const regeneratedDuringSend: Mailer = {
+            async send(message) {
+              const sent = await mailer.send(message);
+              clock.advance(60_000);
+              await reports.generate(DAY);
+              return sent;
+            },
+            close: () => undefined,
+          };
+          await createReports({ ...deps, mailer: regeneratedDuringSend }).send(DAY);
+          const [latest] = await listReports(store.db, 1);
+          assert.equal(
+            latest?.delivery,
+            'pending',
+            'the version generated during the send is not marked sent',
+          );
+          await reports.send(DAY);
+          assert.equal(smtp.messages().length, 3, 'every version mailed once');
+          assert.equal((await listReports(store.db, 1))[0]?.delivery, 'sent');
         } finally {
           mailer.close();
           await genesys.close();

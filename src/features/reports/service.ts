@@ -183,7 +183,12 @@ export function createReports(o: ReportsOptions): Reports {
                 },
               ],
         });
-        await markSent(o.store.db, date, res.messageId, o.clock.now());
+        await markSent(
+          o.store.db,
+          { date, generatedAt: Number(row.generated_at) },
+          res.messageId,
+          o.clock.now(),
+        );
         log.info({ date, recipients: o.recipients.length }, 'report e-mailed');
         return res;
       } catch (err) {

@@ -116,11 +116,21 @@ export async function listReports(
     .execute();
 }
 
-export async function markSent(db: Db, date: string, messageId: string, now: number): Promise<void> {
+/**
+ * Marks the version that was mailed (`generatedAt`) as sent. A report regenerated meanwhile is a new
+ * version, still pending: its own send job mails it.
+ */
+export async function markSent(
+  db: Db,
+  sent: { date: string; generatedAt: number },
+  messageId: string,
+  now: number,
+): Promise<void> {
   await db
     .updateTable('reports')
     .set({ delivery: 'sent', sent_at: now, message_id: messageId, last_send_error: null })
-    .where('date', '=', date)
+    .where('date', '=', sent.date)
+    .where('generated_at', '=', sent.generatedAt)
     .execute();
 }
 
